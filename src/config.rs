@@ -1,0 +1,349 @@
+//! Server configuration: embedded defaults, an optional TOML file, and a few
+//! environment overrides. Every key is documented in `fittrackee.toml.example`.
+//!
+//! Lookup: `--config FILE`, else `FITTRACKEE_CONFIG`, else `./fittrackee.toml`
+//! when present, else the defaults. `FITTRACKEE_LISTEN`, `FITTRACKEE_DATABASE`
+//! and `FITTRACKEE_PUBLIC_URL` override the file. An unknown key or a bad
+//! value stops start-up with one line naming the key and where it came from.
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the server listens (`127.0.0.1:5000`).
+    pub listen: SocketAddr,
+    /// The SQLite file that holds all state.
+    pub database: PathBuf,
+    /// The public base URL (`https://fit.example.org`), without a trailing
+    /// slash. `None`: derived from each request's `Host` and scheme.
+    pub public_url: Option<String>,
+    /// Peers whose `X-Forwarded-Proto` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Size of the request-handling thread pool.
+    pub workers: usize,
+    /// Largest request body accepted outside workout uploads, in bytes.
+    pub max_request_size: u64,
+    pub oauth: OAuthConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct OAuthConfig {
+    pub code_lifetime: i64,
+    pub access_token_lifetime: i64,
+    pub refresh_token_lifetime: i64,
+    /// Lets apps register plain-http redirect URIs on LAN hosts.
+    pub allow_http_redirect_uris: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 5000)),
+            database: PathBuf::from("./fittrackee.db"),
+            public_url: None,
+            trusted_proxies: vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1])],
+            workers: 8,
+            max_request_size: 1024 * 1024,
+            oauth: OAuthConfig {
+                code_lifetime: 300,
+                access_token_lifetime: 864_000,
+                refresh_token_lifetime: 2 * 864_000,
+                allow_http_redirect_uris: false,
+            },
+        }
+    }
+}
+
+/// One line for the operator: which key is wrong, and where it was read.
+#[derive(Debug, PartialEq)]
+pub struct ConfigError {
+    pub origin: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "configuration error in {}: {}", self.origin, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Loads the configuration the way `serve` and the CLI do.
+    pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+        let file = match explicit {
+            Some(path) => Some(path.to_path_buf()),
+            None => match std::env::var_os("FITTRACKEE_CONFIG") {
+                Some(path) => Some(PathBuf::from(path)),
+                None => Some(PathBuf::from("./fittrackee.toml")).filter(|p| p.exists()),
+            },
+        };
+        let mut config = match &file {
+            Some(path) => Self::from_file(path)?,
+            None => Config::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        Ok(config)
+    }
+
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError { origin: origin.clone(), message: format!("cannot read the file ({e})") })?;
+        Self::from_toml(&text, &origin)
+    }
+
+    pub fn from_toml(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError {
+            origin: origin.to_string(),
+            message: format!("not valid TOML: {}", e.message()),
+        })?;
+        let mut config = Config::default();
+        let mut keys = Keys { table, origin, prefix: "" };
+        if let Some(v) = keys.take_str("listen")? {
+            config.listen = parse_listen(&v).map_err(|m| keys.error("listen", &m))?;
+        }
+        if let Some(v) = keys.take_str("database")? {
+            config.database = parse_database(&v).map_err(|m| keys.error("database", &m))?;
+        }
+        if let Some(v) = keys.take_str("public_url")? {
+            config.public_url = parse_public_url(&v).map_err(|m| keys.error("public_url", &m))?;
+        }
+        if let Some(list) = keys.take_str_list("trusted_proxies")? {
+            let parsed: Result<Vec<IpAddr>, _> = list.iter().map(|s| s.parse()).collect();
+            config.trusted_proxies =
+                parsed.map_err(|_| keys.error("trusted_proxies", "expected a list of IP addresses"))?;
+        }
+        if let Some(v) = keys.take_int("workers", 1, 256)? {
+            config.workers = v as usize;
+        }
+        if let Some(v) = keys.take_int("max_request_size", 1024, 1 << 30)? {
+            config.max_request_size = v as u64;
+        }
+        if let Some(table) = keys.take_table("oauth")? {
+            let mut oauth = Keys { table, origin, prefix: "oauth." };
+            let o = &mut config.oauth;
+            if let Some(v) = oauth.take_int("code_lifetime", 1, 600)? {
+                o.code_lifetime = v;
+            }
+            let mut refresh_set = false;
+            if let Some(v) = oauth.take_int("access_token_lifetime", 60, 10 * 365 * 86_400)? {
+                o.access_token_lifetime = v;
+            }
+            if let Some(v) = oauth.take_int("refresh_token_lifetime", 60, 20 * 365 * 86_400)? {
+                o.refresh_token_lifetime = v;
+                refresh_set = true;
+            }
+            if !refresh_set {
+                o.refresh_token_lifetime = 2 * o.access_token_lifetime;
+            }
+            if let Some(v) = oauth.take_bool("allow_http_redirect_uris")? {
+                o.allow_http_redirect_uris = v;
+            }
+            oauth.reject_rest()?;
+            if o.refresh_token_lifetime < o.access_token_lifetime {
+                return Err(oauth.error("refresh_token_lifetime", "must not be shorter than access_token_lifetime"));
+            }
+        }
+        keys.reject_rest()?;
+        Ok(config)
+    }
+
+    /// Environment variables win over the file.
+    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        let err = |name: &str, message: String| ConfigError { origin: format!("environment variable {name}"), message };
+        if let Some(v) = var("FITTRACKEE_LISTEN") {
+            self.listen = parse_listen(&v).map_err(|m| err("FITTRACKEE_LISTEN", m))?;
+        }
+        if let Some(v) = var("FITTRACKEE_DATABASE") {
+            self.database = parse_database(&v).map_err(|m| err("FITTRACKEE_DATABASE", m))?;
+        }
+        if let Some(v) = var("FITTRACKEE_PUBLIC_URL") {
+            self.public_url = parse_public_url(&v).map_err(|m| err("FITTRACKEE_PUBLIC_URL", m))?;
+        }
+        Ok(())
+    }
+
+    /// True when the server can be reached from other machines.
+    pub fn listens_beyond_loopback(&self) -> bool {
+        !self.listen.ip().is_loopback()
+    }
+}
+
+fn parse_listen(value: &str) -> Result<SocketAddr, String> {
+    value.parse().map_err(|_| format!("`{value}` is not an address with a port, such as 127.0.0.1:5000 or [::]:5000"))
+}
+
+fn parse_database(value: &str) -> Result<PathBuf, String> {
+    if value.trim().is_empty() {
+        return Err("must be a file path".into());
+    }
+    Ok(PathBuf::from(value))
+}
+
+/// Accepts `http(s)://host[:port][/path]`; empty means "derive from requests".
+pub fn parse_public_url(value: &str) -> Result<Option<String>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{value}` must start with https:// or http://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || value.contains(['?', '#', ' ']) {
+        return Err(format!("`{value}` must be a base URL such as https://fit.example.org"));
+    }
+    Ok(Some(value.trim_end_matches('/').to_string()))
+}
+
+/// Takes known keys out of a TOML table; whatever is left is unknown.
+struct Keys<'a> {
+    table: toml::Table,
+    origin: &'a str,
+    prefix: &'static str,
+}
+
+impl Keys<'_> {
+    fn error(&self, key: &str, message: &str) -> ConfigError {
+        ConfigError { origin: self.origin.to_string(), message: format!("key `{}{key}`: {message}", self.prefix) }
+    }
+
+    fn take_str(&mut self, key: &str) -> Result<Option<String>, ConfigError> {
+        match self.table.remove(key) {
+            None => Ok(None),
+            Some(toml::Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(self.error(key, "expected a string")),
+        }
+    }
+
+    fn take_int(&mut self, key: &str, min: i64, max: i64) -> Result<Option<i64>, ConfigError> {
+        match self.table.remove(key) {
+            None => Ok(None),
+            Some(toml::Value::Integer(n)) if (min..=max).contains(&n) => Ok(Some(n)),
+            Some(_) => Err(self.error(key, &format!("expected an integer from {min} to {max}"))),
+        }
+    }
+
+    fn take_bool(&mut self, key: &str) -> Result<Option<bool>, ConfigError> {
+        match self.table.remove(key) {
+            None => Ok(None),
+            Some(toml::Value::Boolean(b)) => Ok(Some(b)),
+            Some(_) => Err(self.error(key, "expected true or false")),
+        }
+    }
+
+    fn take_str_list(&mut self, key: &str) -> Result<Option<Vec<String>>, ConfigError> {
+        match self.table.remove(key) {
+            None => Ok(None),
+            Some(toml::Value::Array(items)) => items
+                .into_iter()
+                .map(|v| match v {
+                    toml::Value::String(s) => Ok(s),
+                    _ => Err(self.error(key, "expected a list of strings")),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(_) => Err(self.error(key, "expected a list of strings")),
+        }
+    }
+
+    fn take_table(&mut self, key: &str) -> Result<Option<toml::Table>, ConfigError> {
+        match self.table.remove(key) {
+            None => Ok(None),
+            Some(toml::Value::Table(t)) => Ok(Some(t)),
+            Some(_) => Err(self.error(key, "expected a table")),
+        }
+    }
+
+    fn reject_rest(&self) -> Result<(), ConfigError> {
+        match self.table.keys().next() {
+            None => Ok(()),
+            Some(key) => Err(self.error(key, "unknown key")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_the_embedded_defaults() {
+        let c = Config::from_toml("", "test.toml").unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:5000");
+        assert_eq!(c.database, PathBuf::from("./fittrackee.db"));
+        assert_eq!(c.public_url, None);
+        assert_eq!(c.oauth.refresh_token_lifetime, 2 * c.oauth.access_token_lifetime);
+    }
+
+    #[test]
+    fn the_example_file_documents_exactly_the_defaults() {
+        let example = Config::from_toml(include_str!("../fittrackee.toml.example"), "example").unwrap();
+        let default = Config::default();
+        assert_eq!(format!("{example:?}"), format!("{default:?}"));
+    }
+
+    #[test]
+    fn every_key_is_read() {
+        let c = Config::from_toml(
+            r#"
+            listen = "0.0.0.0:8080"
+            database = "/var/lib/fittrackee/db.sqlite"
+            public_url = "https://fit.example.org/"
+            trusted_proxies = ["10.0.0.1"]
+            workers = 4
+            max_request_size = 2048
+            [oauth]
+            code_lifetime = 60
+            access_token_lifetime = 3600
+            allow_http_redirect_uris = true
+            "#,
+            "t",
+        )
+        .unwrap();
+        assert_eq!(c.listen.port(), 8080);
+        assert_eq!(c.public_url.as_deref(), Some("https://fit.example.org"));
+        assert_eq!(c.trusted_proxies, vec![IpAddr::from([10, 0, 0, 1])]);
+        assert_eq!((c.workers, c.max_request_size), (4, 2048));
+        assert_eq!(c.oauth.code_lifetime, 60);
+        assert_eq!(c.oauth.refresh_token_lifetime, 7200);
+        assert!(c.oauth.allow_http_redirect_uris);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_key_and_the_file() {
+        let e = Config::from_toml("lisen = \"x\"", "my.toml").unwrap_err();
+        assert_eq!(e.to_string(), "configuration error in my.toml: key `lisen`: unknown key");
+        let e = Config::from_toml("[oauth]\ncode_lifetim = 5", "my.toml").unwrap_err();
+        assert!(e.to_string().contains("`oauth.code_lifetim`"), "{e}");
+        let e = Config::from_toml("listen = \"localhost\"", "my.toml").unwrap_err();
+        assert!(e.to_string().contains("key `listen`"), "{e}");
+        let e = Config::from_toml("workers = 0", "my.toml").unwrap_err();
+        assert!(e.to_string().contains("key `workers`"), "{e}");
+        let e = Config::from_toml("public_url = \"fit.example.org\"", "my.toml").unwrap_err();
+        assert!(e.to_string().contains("key `public_url`"), "{e}");
+        let e =
+            Config::from_toml("[oauth]\naccess_token_lifetime = 7200\nrefresh_token_lifetime = 3600", "f").unwrap_err();
+        assert!(e.to_string().contains("refresh_token_lifetime"), "{e}");
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut c = Config::from_toml("listen = \"127.0.0.1:1\"", "f").unwrap();
+        c.apply_env(|name| match name {
+            "FITTRACKEE_LISTEN" => Some("127.0.0.1:2".into()),
+            "FITTRACKEE_DATABASE" => Some("/tmp/x.db".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.listen.port(), 2);
+        assert_eq!(c.database, PathBuf::from("/tmp/x.db"));
+        let e = c.apply_env(|n| (n == "FITTRACKEE_LISTEN").then(|| "nope".into())).unwrap_err();
+        assert_eq!(e.origin, "environment variable FITTRACKEE_LISTEN");
+    }
+}

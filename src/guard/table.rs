@@ -1,0 +1,142 @@
+//! Every route of the server, declared once, with who may call it.
+//!
+//! Reading guide: `Public` needs nothing; `first_party()` takes only a
+//! first-party JWT (OAuth tokens never pass); `scope(S)` takes a first-party
+//! JWT or an OAuth token holding S, refined by `.suspended_ok()`,
+//! `.anonymous_ok()` and `.min_role(..)`; pages are browser-session routes
+//! whose forms are CSRF-checked. Path parameters: `{name}` is any segment,
+//! `{name:int}` an integer.
+
+use super::Access;
+use super::Access::Public;
+use crate::oauth::scopes::Scope::*;
+use crate::server::Handler;
+use crate::{api, web};
+
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    pub handler: Handler,
+}
+
+const fn route(method: &'static str, path: &'static str, access: Access, handler: Handler) -> Route {
+    Route { method, path, access, handler }
+}
+
+const GET: &str = "GET";
+const POST: &str = "POST";
+
+pub static ROUTES: &[Route] = &[
+    // Application
+    route(GET, "/api/config", Public, api::app_config::show),
+    // First-party accounts
+    route(POST, "/api/auth/register", Public, api::auth::register),
+    route(POST, "/api/auth/login", Public, api::auth::login),
+    route(POST, "/api/auth/logout", Access::first_party().suspended_ok(), api::auth::logout),
+    route(GET, "/api/auth/timezones", Public, api::auth::timezones),
+    // Profile
+    route(GET, "/api/auth/profile", Access::scope(ProfileRead).suspended_ok(), api::profile::show),
+    // Browser pages
+    route(GET, "/static/style.css", Public, web::stylesheet),
+    route(GET, "/", Access::open_page(), web::home),
+    route(GET, "/login", Access::open_page(), web::auth::login_page),
+    route(POST, "/login", Access::open_page(), web::auth::login),
+    route(GET, "/register", Access::open_page(), web::auth::register_page),
+    route(POST, "/register", Access::open_page(), web::auth::register),
+    route(GET, "/logout", Access::signed_in_page(), web::auth::logout_page),
+    route(POST, "/logout", Access::signed_in_page(), web::auth::logout),
+    route(GET, "/profile", Access::signed_in_page(), web::profile::show),
+];
+
+pub enum Match {
+    Found(&'static Route, Vec<String>),
+    /// The path exists with these methods only.
+    WrongMethod(Vec<&'static str>),
+    NotFound,
+}
+
+pub fn find(method: &str, path: &str) -> Match {
+    // HEAD is answered as GET without the body (the HTTP layer drops it).
+    let method = if method == "HEAD" { GET } else { method };
+    let mut allowed = Vec::new();
+    for route in ROUTES {
+        let Some(params) = match_path(route.path, path) else { continue };
+        if route.method == method {
+            return Match::Found(route, params);
+        }
+        allowed.push(route.method);
+    }
+    if allowed.is_empty() { Match::NotFound } else { Match::WrongMethod(allowed) }
+}
+
+fn match_path(pattern: &str, path: &str) -> Option<Vec<String>> {
+    let mut params = Vec::new();
+    let mut segments = path.split('/');
+    for expected in pattern.split('/') {
+        let segment = segments.next()?;
+        match expected.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            None if expected == segment => {}
+            None => return None,
+            Some(param) => {
+                let value = percent_encoding::percent_decode_str(segment).decode_utf8().ok()?;
+                let is_int = param.ends_with(":int");
+                if value.is_empty() || (is_int && value.parse::<i64>().is_err()) {
+                    return None;
+                }
+                params.push(value.into_owned());
+            }
+        }
+    }
+    segments.next().is_none().then_some(params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_literally_or_by_parameter() {
+        assert_eq!(match_path("/api/auth/profile", "/api/auth/profile"), Some(vec![]));
+        assert_eq!(match_path("/api/auth/profile", "/api/auth/profile/"), None);
+        assert_eq!(match_path("/a/{id}/b", "/a/x%20y/b"), Some(vec!["x y".to_string()]));
+        assert_eq!(match_path("/a/{id:int}", "/a/12"), Some(vec!["12".to_string()]));
+        assert_eq!(match_path("/a/{id:int}", "/a/x"), None);
+        assert_eq!(match_path("/a/{id}", "/a/"), None);
+        assert_eq!(match_path("/a/{id}", "/a/b/c"), None);
+    }
+
+    #[test]
+    fn unknown_methods_and_paths_are_told_apart() {
+        assert!(matches!(find("GET", "/api/config"), Match::Found(..)));
+        assert!(matches!(find("HEAD", "/api/config"), Match::Found(..)));
+        assert!(matches!(find("DELETE", "/api/config"), Match::WrongMethod(m) if m == vec!["GET"]));
+        assert!(matches!(find("GET", "/api/nothing"), Match::NotFound));
+    }
+
+    #[test]
+    fn every_route_is_declared_once() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(!(a.method == b.method && a.path == b.path), "{} {} declared twice", a.method, a.path);
+            }
+        }
+    }
+
+    #[test]
+    fn json_routes_never_use_browser_sessions_and_pages_never_take_tokens() {
+        for route in ROUTES {
+            let is_page = matches!(route.access, Access::Page { .. });
+            if crate::http::is_api_path(route.path) {
+                assert!(!is_page, "{} {} is an API route guarded like a page", route.method, route.path);
+            } else {
+                assert!(
+                    is_page || route.access == Public,
+                    "{} {} is a page that takes tokens",
+                    route.method,
+                    route.path
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! A self-hosted, FitTrackee-compatible server: an OAuth 2.0 authorization
+//! server and the scope-guarded REST API it protects, in one binary that
+//! keeps all its state in one SQLite file.
+
+pub mod accounts;
+pub mod api;
+pub mod config;
+pub mod crypto;
+pub mod dates;
+pub mod guard;
+pub mod http;
+pub mod oauth;
+pub mod server;
+pub mod store;
+pub mod web;

@@ -1,0 +1,117 @@
+//! The command line: `serve` (the default), `users`, `oauth2`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use fittrackee::accounts::{Role, manage};
+use fittrackee::config::Config;
+use fittrackee::server::{self, App};
+
+#[derive(Parser)]
+#[command(name = "fittrackee", version, about = "A self-hosted, FitTrackee-compatible server")]
+struct Cli {
+    /// Configuration file (default: $FITTRACKEE_CONFIG, else ./fittrackee.toml if present)
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default when no command is given)
+    Serve,
+    /// Manage user accounts
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Create an active account
+    Create {
+        username: String,
+        #[arg(long)]
+        email: String,
+        /// Password (generated and printed when omitted)
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long, default_value = "user", value_parser = parse_role)]
+        role: Role,
+    },
+    /// Change an existing account
+    Update {
+        username: String,
+        /// New role: user, moderator, admin or owner
+        #[arg(long, value_parser = parse_role)]
+        set_role: Option<Role>,
+        /// Activate the account
+        #[arg(long)]
+        activate: bool,
+        /// Set a new random password (printed) and end the user's sessions
+        #[arg(long)]
+        reset_password: bool,
+        /// New email address
+        #[arg(long, value_name = "EMAIL")]
+        update_email: Option<String>,
+    },
+}
+
+fn parse_role(name: &str) -> Result<Role, String> {
+    Role::parse(name).ok_or_else(|| "expected user, moderator, admin or owner".to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            // One line, not clap's whole usage block.
+            let message = e.to_string();
+            eprintln!("{} (see --help)", message.lines().next().unwrap_or("invalid arguments").trim_end());
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    let app = App::open(config.clone())
+        .map_err(|e| format!("cannot open the database {}: {e}", config.database.display()))?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => server::serve(app).map_err(|e| format!("cannot listen on {}: {e}", config.listen)),
+        Command::Users(command) => users(&app, command),
+    }
+}
+
+fn users(app: &App, command: UsersCommand) -> Result<(), String> {
+    let mut db = app.store.conn().map_err(|e| e.to_string())?;
+    match command {
+        UsersCommand::Create { username, email, password, role } => {
+            let account =
+                manage::NewAccount { username: &username, email: &email, password: password.as_deref(), role };
+            let generated = manage::create(&mut db, &app.hasher, &account, server::now())?;
+            println!("User '{username}' created.");
+            if let Some(password) = generated {
+                println!("Password: {password}");
+            }
+        }
+        UsersCommand::Update { username, set_role, activate, reset_password, update_email } => {
+            let changes = manage::Changes { role: set_role, activate, reset_password, email: update_email.as_deref() };
+            let new_password = manage::update(&mut db, &app.hasher, &username, &changes)?;
+            println!("User '{username}' updated.");
+            if let Some(password) = new_password {
+                println!("New password: {password}");
+            }
+        }
+    }
+    Ok(())
+}

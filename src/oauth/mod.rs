@@ -1,0 +1,3 @@
+//! The OAuth 2.0 authorization server.
+
+pub mod scopes;

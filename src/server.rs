@@ -1,0 +1,237 @@
+//! The running server: application state, the per-request context, and the
+//! dispatcher (route → guard → handler → security headers → one log line).
+
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use rouille::{Request, Response};
+use serde_json::Value;
+
+use crate::accounts::passwords::Hasher;
+use crate::config::Config;
+use crate::guard::{self, Caller, table};
+use crate::http::{self, Form, HttpError};
+use crate::store::{self, Db, Store};
+use crate::web;
+
+pub struct App {
+    pub config: Config,
+    pub store: Store,
+    pub hasher: Hasher,
+    pub keys: Keys,
+}
+
+/// Keys generated on first start and kept in the database.
+pub struct Keys {
+    pub jwt: [u8; 32],
+    pub csrf: [u8; 32],
+}
+
+impl App {
+    pub fn open(config: Config) -> Result<App, store::OpenError> {
+        let store = Store::open(&config.database)?;
+        let keys = {
+            let mut db = store.conn()?;
+            db.write(|tx| {
+                Ok::<_, store::Error>(Keys {
+                    jwt: store::settings::key(tx, "jwt_key")?,
+                    csrf: store::settings::key(tx, "csrf_key")?,
+                })
+            })?
+        };
+        Ok(App { config, store, hasher: Hasher::default(), keys })
+    }
+}
+
+pub type Handler = fn(&mut Ctx<'_>) -> Result<Response, HttpError>;
+
+/// Everything a handler gets: the request, the resolved caller, a database
+/// connection, and the clock reading for this request.
+pub struct Ctx<'r> {
+    pub app: &'r App,
+    pub req: &'r Request,
+    pub now: i64,
+    /// Path parameters, in pattern order, percent-decoded.
+    pub params: Vec<String>,
+    pub caller: Caller,
+    pub db: Db<'r>,
+    /// The form of a browser POST, already read and CSRF-checked by the guard.
+    pub form: Form,
+    /// The browser's session cookie value (pages only).
+    pub browser_id: String,
+    set_cookie: Option<String>,
+}
+
+impl Ctx<'_> {
+    pub fn param(&self, index: usize) -> &str {
+        self.params.get(index).map_or("", String::as_str)
+    }
+
+    /// A path parameter declared `{name:int}`: the router already checked it.
+    pub fn int_param(&self, index: usize) -> i64 {
+        self.param(index).parse().unwrap_or(0)
+    }
+
+    pub fn json_body(&self) -> Result<Value, HttpError> {
+        http::read_json(self.req, self.app.config.max_request_size)
+    }
+
+    pub fn form_body(&self) -> Result<Form, HttpError> {
+        http::read_form(self.req, self.app.config.max_request_size)
+    }
+
+    pub fn public_url(&self) -> String {
+        http::public_url(self.req, &self.app.config)
+    }
+
+    pub fn csrf_token(&self) -> String {
+        guard::csrf_token(self)
+    }
+
+    /// Cookies are `Secure` whenever clients reach us over https.
+    pub fn set_session_cookie(&mut self, value: String) {
+        self.browser_id = value;
+        let secure = self.public_url().starts_with("https://");
+        self.set_cookie = Some(format!(
+            "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+            guard::SESSION_COOKIE,
+            self.browser_id,
+            crate::accounts::SESSION_LIFETIME,
+            if secure { "; Secure" } else { "" }
+        ));
+    }
+}
+
+pub fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Binds the listening socket and serves until the process ends.
+pub fn serve(app: App) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let app = Arc::new(app);
+    let workers = app.config.workers;
+    let handler_app = Arc::clone(&app);
+    let server = rouille::Server::new(app.config.listen, move |req| handle(&handler_app, req))?.pool_size(workers);
+    println!("{}", startup_line(&app.config, server.server_addr()));
+    if let Some(warning) = transport_warning(&app.config) {
+        eprintln!("{warning}");
+    }
+    server.run();
+    Ok(())
+}
+
+fn startup_line(config: &Config, bound: std::net::SocketAddr) -> String {
+    let public = match &config.public_url {
+        Some(url) => url.clone(),
+        None => "taken from each request's Host header (set public_url to fix it)".to_string(),
+    };
+    format!(
+        "fittrackee {} listening on http://{bound}, database {}, public URL {public}",
+        env!("CARGO_PKG_VERSION"),
+        config.database.display()
+    )
+}
+
+fn transport_warning(config: &Config) -> Option<String> {
+    let plain_http = config.public_url.as_deref().is_none_or(|url| url.starts_with("http://"));
+    (plain_http && config.listens_beyond_loopback()).then(|| {
+        format!(
+            "warning: listening on {} beyond loopback with a plain-http public URL: passwords and tokens \
+             would cross the network unencrypted. Put a TLS proxy in front and set public_url = \"https://…\"",
+            config.listen
+        )
+    })
+}
+
+/// One request, start to finish.
+pub fn handle(app: &App, req: &Request) -> Response {
+    let started = Instant::now();
+    let raw_url = req.raw_url();
+    let path = raw_url.split('?').next().unwrap_or("");
+    let response = with_security_headers(dispatch(app, req, path));
+    // Method, path without query, status, time: never a token, code or secret.
+    eprintln!("{} {} {} {:.1}ms", req.method(), path, response.status_code, started.elapsed().as_secs_f64() * 1000.0);
+    response
+}
+
+fn dispatch(app: &App, req: &Request, path: &str) -> Response {
+    let api = http::is_api_path(path);
+    let refuse = |error: HttpError| if api { error.into_response() } else { web::error_response(error) };
+    match table::find(req.method(), path) {
+        table::Match::Found(route, params) => {
+            let db = match app.store.conn() {
+                Ok(db) => db,
+                Err(e) => return refuse(e.into()),
+            };
+            let mut ctx = Ctx {
+                app,
+                req,
+                now: now(),
+                params,
+                caller: Caller::default(),
+                db,
+                form: Form::default(),
+                browser_id: String::new(),
+                set_cookie: None,
+            };
+            let result = guard::admit(&mut ctx, route.access).and_then(|()| (route.handler)(&mut ctx));
+            let response = result.unwrap_or_else(refuse);
+            match ctx.set_cookie {
+                Some(cookie) => response.with_additional_header("Set-Cookie", cookie),
+                None => response,
+            }
+        }
+        table::Match::WrongMethod(allowed) => {
+            let allow = allowed.join(", ");
+            refuse(
+                HttpError::message(405, "error", "the method is not allowed for the requested URL")
+                    .with_header("Allow", allow),
+            )
+        }
+        table::Match::NotFound => refuse(HttpError::not_found("the requested URL was not found on the server")),
+    }
+}
+
+/// Headers every answer carries: no framing, no sniffing, no referrer, and
+/// nothing cached unless the handler said otherwise (static files).
+fn with_security_headers(mut response: Response) -> Response {
+    let has = |r: &Response, name: &str| r.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+    if !has(&response, "Cache-Control") {
+        response =
+            response.with_additional_header("Cache-Control", "no-store").with_additional_header("Pragma", "no-cache");
+    }
+    response
+        .with_additional_header("X-Frame-Options", "DENY")
+        .with_additional_header(
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
+        )
+        .with_additional_header("Referrer-Policy", "no-referrer")
+        .with_additional_header("X-Content-Type-Options", "nosniff")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_startup_line_names_address_database_and_public_url() {
+        let config = Config::default();
+        let line = startup_line(&config, config.listen);
+        assert!(line.contains("listening on http://127.0.0.1:5000"), "{line}");
+        assert!(line.contains("database ./fittrackee.db"), "{line}");
+        assert!(line.contains("public URL taken from each request's Host header"), "{line}");
+    }
+
+    #[test]
+    fn plain_http_beyond_loopback_is_warned_about() {
+        let mut config = Config::default();
+        assert_eq!(transport_warning(&config), None);
+        config.listen = "0.0.0.0:5000".parse().unwrap();
+        assert!(transport_warning(&config).is_some());
+        config.public_url = Some("http://fit.lan".into());
+        assert!(transport_warning(&config).is_some());
+        config.public_url = Some("https://fit.example.org".into());
+        assert_eq!(transport_warning(&config), None);
+    }
+}

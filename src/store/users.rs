@@ -1,0 +1,202 @@
+//! Users: accounts, roles, preferences.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::Error;
+use crate::accounts::Role;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub role: Role,
+    pub is_active: bool,
+    pub suspended_at: Option<i64>,
+    pub created_at: i64,
+    pub accepted_policy_at: Option<i64>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub bio: Option<String>,
+    pub location: Option<String>,
+    pub birth_date: Option<String>,
+    pub prefs: Preferences,
+}
+
+/// The preferences a user edits through `/api/auth/profile/edit/preferences`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preferences {
+    pub timezone: String,
+    pub language: String,
+    pub date_format: String,
+    pub weekm: bool,
+    pub imperial_units: bool,
+    pub display_ascent: bool,
+    pub start_elevation_at_zero: bool,
+    pub use_raw_gpx_speed: bool,
+    pub use_dark_mode: Option<bool>,
+    pub split_workout_charts: bool,
+    pub segments_creation_event: String,
+    pub workouts_visibility: String,
+    pub analysis_visibility: String,
+    pub map_visibility: String,
+    pub hr_visibility: String,
+    pub calories_visibility: String,
+    pub manually_approves_followers: bool,
+    pub hide_profile_in_users_directory: bool,
+    pub missing_elevations_processing: String,
+}
+
+/// What the guard needs to know about the caller, read with the token check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthUser {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub is_active: bool,
+    pub suspended: bool,
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub language: &'a str,
+    pub timezone: &'a str,
+    pub accepted_policy_at: Option<i64>,
+    pub now: i64,
+}
+
+const USER_COLUMNS: &str = "id, username, email, role, is_active, suspended_at, created_at, \
+    accepted_policy_at, first_name, last_name, bio, location, birth_date, timezone, language, \
+    date_format, weekm, imperial_units, display_ascent, start_elevation_at_zero, use_raw_gpx_speed, \
+    use_dark_mode, split_workout_charts, segments_creation_event, workouts_visibility, \
+    analysis_visibility, map_visibility, hr_visibility, calories_visibility, \
+    manually_approves_followers, hide_profile_in_users_directory, missing_elevations_processing";
+
+fn user_from_row(row: &Row<'_>) -> Result<User, Error> {
+    Ok(User {
+        id: row.get(0)?,
+        username: row.get(1)?,
+        email: row.get(2)?,
+        role: Role::from_level(row.get(3)?),
+        is_active: row.get(4)?,
+        suspended_at: row.get(5)?,
+        created_at: row.get(6)?,
+        accepted_policy_at: row.get(7)?,
+        first_name: row.get(8)?,
+        last_name: row.get(9)?,
+        bio: row.get(10)?,
+        location: row.get(11)?,
+        birth_date: row.get(12)?,
+        prefs: Preferences {
+            timezone: row.get(13)?,
+            language: row.get(14)?,
+            date_format: row.get(15)?,
+            weekm: row.get(16)?,
+            imperial_units: row.get(17)?,
+            display_ascent: row.get(18)?,
+            start_elevation_at_zero: row.get(19)?,
+            use_raw_gpx_speed: row.get(20)?,
+            use_dark_mode: row.get(21)?,
+            split_workout_charts: row.get(22)?,
+            segments_creation_event: row.get(23)?,
+            workouts_visibility: row.get(24)?,
+            analysis_visibility: row.get(25)?,
+            map_visibility: row.get(26)?,
+            hr_visibility: row.get(27)?,
+            calories_visibility: row.get(28)?,
+            manually_approves_followers: row.get(29)?,
+            hide_profile_in_users_directory: row.get(30)?,
+            missing_elevations_processing: row.get(31)?,
+        },
+    })
+}
+
+pub fn insert(conn: &Connection, new: &NewUser<'_>) -> Result<i64, Error> {
+    conn.prepare_cached(
+        "INSERT INTO users (username, email, password_hash, role, language, timezone, \
+         accepted_policy_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        new.username,
+        new.email,
+        new.password_hash,
+        new.role.level(),
+        new.language,
+        new.timezone,
+        new.accepted_policy_at,
+        new.now
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn by_id(conn: &Connection, id: i64) -> Result<Option<User>, Error> {
+    conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
+        .query_row([id], user_from_row)
+        .optional()
+}
+
+/// Usernames are unique regardless of case, and looked up the same way.
+pub fn by_username(conn: &Connection, username: &str) -> Result<Option<User>, Error> {
+    conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?1 COLLATE NOCASE"))?
+        .query_row([username], user_from_row)
+        .optional()
+}
+
+/// The id and password hash of the active account with this email, if any.
+pub fn login_candidate(conn: &Connection, email: &str) -> Result<Option<(i64, String)>, Error> {
+    conn.prepare_cached("SELECT id, password_hash FROM users WHERE email = ?1 COLLATE NOCASE AND is_active = 1")?
+        .query_row([email], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()
+}
+
+pub fn password_hash(conn: &Connection, id: i64) -> Result<Option<String>, Error> {
+    conn.prepare_cached("SELECT password_hash FROM users WHERE id = ?1")?.query_row([id], |row| row.get(0)).optional()
+}
+
+pub fn username_taken(conn: &Connection, username: &str) -> Result<bool, Error> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1 COLLATE NOCASE)")?
+        .query_row([username], |row| row.get(0))
+}
+
+pub fn email_taken(conn: &Connection, email: &str) -> Result<bool, Error> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM users WHERE email = ?1 COLLATE NOCASE)")?
+        .query_row([email], |row| row.get(0))
+}
+
+pub fn count(conn: &Connection) -> Result<i64, Error> {
+    conn.prepare_cached("SELECT count(*) FROM users")?.query_row([], |row| row.get(0))
+}
+
+/// Columns: id, username, role, is_active, suspended (bool).
+pub(super) fn auth_user_from_row(row: &Row<'_>) -> Result<AuthUser, Error> {
+    Ok(AuthUser {
+        id: row.get(0)?,
+        username: row.get(1)?,
+        role: Role::from_level(row.get(2)?),
+        is_active: row.get(3)?,
+        suspended: row.get(4)?,
+    })
+}
+
+pub fn set_role(conn: &Connection, id: i64, role: Role) -> Result<(), Error> {
+    conn.execute("UPDATE users SET role = ?2 WHERE id = ?1", params![id, role.level()])?;
+    Ok(())
+}
+
+pub fn set_active(conn: &Connection, id: i64, active: bool) -> Result<(), Error> {
+    conn.execute("UPDATE users SET is_active = ?2 WHERE id = ?1", params![id, active])?;
+    Ok(())
+}
+
+pub fn set_email(conn: &Connection, id: i64, email: &str) -> Result<(), Error> {
+    conn.execute("UPDATE users SET email = ?2 WHERE id = ?1", params![id, email])?;
+    Ok(())
+}
+
+pub fn set_password_hash(conn: &Connection, id: i64, hash: &str) -> Result<(), Error> {
+    conn.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id, hash])?;
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! Sign in, register, sign out.
+
+use maud::{Markup, html};
+use rouille::Response;
+
+use super::{csrf_field, html_response, page, safe_return_path, see_other};
+use crate::accounts::{self, RegisterError, Registration};
+use crate::guard::Via;
+use crate::http::{self, HttpError};
+use crate::server::Ctx;
+use crate::store::sessions;
+
+pub fn login_page(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let query = http::query(ctx.req);
+    let from = query.text("from").unwrap_or("");
+    if ctx.caller.user.is_some() {
+        return Ok(see_other(safe_return_path(Some(from))));
+    }
+    let notice = query.text("registered").map(|_| "Registration done: you can sign in.");
+    Ok(html_response(200, login_markup(ctx, from, notice, None)))
+}
+
+fn login_markup(ctx: &Ctx<'_>, from: &str, notice: Option<&str>, error: Option<&str>) -> Markup {
+    page(
+        "Sign in",
+        None,
+        html! {
+            h1 { "Sign in" }
+            @if let Some(notice) = notice { p.notice { (notice) } }
+            @if let Some(error) = error { p.error role="alert" { (error) } }
+            form method="post" action="/login" {
+                (csrf_field(ctx))
+                input type="hidden" name="from" value=(from);
+                label { "Email" input type="email" name="email" required autocomplete="username"; }
+                label { "Password" input type="password" name="password" required autocomplete="current-password"; }
+                button type="submit" { "Sign in" }
+            }
+            p { "No account yet? " a href={ "/register?from=" (urlencode(from)) } { "Register" } }
+        },
+    )
+}
+
+pub fn login(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let email = ctx.form.text("email").unwrap_or("").to_string();
+    let password = ctx.form.text("password").unwrap_or("").to_string();
+    let from = ctx.form.text("from").unwrap_or("").to_string();
+    let Some(user_id) = accounts::check_credentials(&ctx.db, &ctx.app.hasher, &email, &password)? else {
+        return Ok(html_response(401, login_markup(ctx, &from, None, Some("invalid credentials"))));
+    };
+    // A new cookie value at sign-in: a planted cookie never becomes a session.
+    let cookie = accounts::start_browser_session(&mut ctx.db, user_id, ctx.now)?;
+    ctx.set_session_cookie(cookie);
+    Ok(see_other(safe_return_path(Some(&from))))
+}
+
+pub fn register_page(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let from = http::query(ctx.req).text("from").unwrap_or("").to_string();
+    Ok(html_response(200, register_markup(ctx, &from, &Fields::default(), None)))
+}
+
+#[derive(Default)]
+struct Fields {
+    username: String,
+    email: String,
+}
+
+fn register_markup(ctx: &Ctx<'_>, from: &str, fields: &Fields, error: Option<&str>) -> Markup {
+    page(
+        "Register",
+        None,
+        html! {
+            h1 { "Create an account" }
+            @if let Some(error) = error {
+                ul.error role="alert" { @for line in error.lines() { li { (line) } } }
+            }
+            form method="post" action="/register" {
+                (csrf_field(ctx))
+                input type="hidden" name="from" value=(from);
+                label { "Username" input name="username" required minlength="3" maxlength="30" pattern="[A-Za-z0-9_]+" value=(fields.username) autocomplete="username"; }
+                label { "Email" input type="email" name="email" required value=(fields.email) autocomplete="email"; }
+                label { "Password" input type="password" name="password" required minlength="8" autocomplete="new-password"; }
+                label.check { input type="checkbox" name="accepted_policy" value="true" required; " I agree to the privacy policy" }
+                button type="submit" { "Register" }
+            }
+        },
+    )
+}
+
+pub fn register(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let form = std::mem::take(&mut ctx.form);
+    let text = |name| form.text(name).unwrap_or("");
+    let fields = Fields { username: text("username").to_string(), email: text("email").to_string() };
+    let registration = Registration {
+        username: &fields.username,
+        email: &fields.email,
+        password: text("password"),
+        accepted_policy: text("accepted_policy") == "true",
+        language: None,
+        timezone: None,
+    };
+    let from = text("from");
+    match accounts::register(&mut ctx.db, &ctx.app.hasher, &registration, ctx.now) {
+        Ok(()) => Ok(see_other(&format!("/login?registered=1&from={}", urlencode(from)))),
+        Err(RegisterError::Store(e)) => Err(e.into()),
+        Err(e) => {
+            let error = crate::api::auth::register_error(e);
+            let status = error.status;
+            Ok(html_response(status, register_markup(ctx, from, &fields, Some(&error.text()))))
+        }
+    }
+}
+
+pub fn logout_page(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let markup = page(
+        "Sign out",
+        ctx.caller.user.as_ref(),
+        html! {
+            h1 { "Sign out" }
+            form method="post" action="/logout" {
+                (csrf_field(ctx))
+                button type="submit" { "Sign out of this browser" }
+            }
+        },
+    );
+    Ok(html_response(200, markup))
+}
+
+pub fn logout(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    if let Via::Browser { session_id } = ctx.caller.via {
+        ctx.db.write(|tx| sessions::delete(tx, session_id))?;
+    }
+    ctx.set_session_cookie(crate::crypto::random_secret());
+    Ok(see_other("/login"))
+}
+
+pub fn urlencode(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}

@@ -1,0 +1,101 @@
+//! The command line: `users create`, `users update`, help and errors.
+
+use crate::support::{BIN, Server};
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+fn login_status(server: &Server, email: &str, password: &str) -> u16 {
+    server.post("/api/auth/login").json(&serde_json::json!({"email": email, "password": password})).send().status
+}
+
+#[test]
+fn users_create_with_a_password_or_a_generated_one() {
+    let server = Server::start();
+    let out = server.cli(&["users", "create", "sam", "--email", "sam@example.org", "--password", "sam password"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "User 'sam' created.");
+    assert_eq!(login_status(&server, "sam@example.org", "sam password"), 200);
+
+    let out = server.cli(&["users", "create", "tia", "--email", "tia@example.org", "--role", "admin"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = stdout(&out);
+    let password = printed.lines().find_map(|l| l.strip_prefix("Password: ")).expect("a generated password");
+    assert!(password.len() >= 16);
+    let token = server.login_with("tia@example.org", password);
+    assert_eq!(server.profile(&token)["role"], "admin");
+}
+
+#[test]
+fn users_create_errors_are_one_line_and_non_zero() {
+    let server = Server::start();
+    server.register("uma");
+    for args in [
+        vec!["users", "create", "uma", "--email", "other@example.org"],
+        vec!["users", "create", "vic", "--email", "uma@example.org"],
+        vec!["users", "create", "x", "--email", "x@example.org"],
+        vec!["users", "create", "wes", "--email", "not-an-email"],
+        vec!["users", "create", "wes", "--email", "wes@example.org", "--password", "short"],
+        vec!["users", "create", "wes", "--email", "wes@example.org", "--role", "emperor"],
+        vec!["users", "create", "wes"],
+    ] {
+        let out = server.cli(&args);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        let err = stderr(&out);
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn users_update_changes_role_email_activation_and_password() {
+    let server = Server::start();
+    server.register("xena");
+    let token = server.login("xena");
+    let out = server.cli(&[
+        "users",
+        "update",
+        "xena",
+        "--set-role",
+        "admin",
+        "--update-email",
+        "xena@new.example",
+        "--activate",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let profile = server.profile(&token);
+    assert_eq!((profile["role"].as_str(), profile["email"].as_str()), (Some("admin"), Some("xena@new.example")));
+
+    let out = server.cli(&["users", "update", "xena", "--reset-password"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let password = stdout(&out).lines().find_map(|l| l.strip_prefix("New password: ").map(str::to_string)).unwrap();
+    assert_eq!(login_status(&server, "xena@new.example", crate::support::PASSWORD), 401);
+    assert_eq!(login_status(&server, "xena@new.example", &password), 200);
+    assert_eq!(server.get("/api/auth/profile").bearer(&token).send().status, 401, "old sessions ended");
+
+    let out = server.cli(&["users", "update", "nobody", "--activate"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no user is called 'nobody'"));
+}
+
+#[test]
+fn help_is_available_everywhere() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["users", "--help"],
+        vec!["users", "create", "--help"],
+        vec!["users", "update", "--help"],
+    ] {
+        let out = std::process::Command::new(BIN).args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(stdout(&out).contains("Usage:"), "{args:?}");
+    }
+    let out = std::process::Command::new(BIN).arg("frobnicate").output().unwrap();
+    assert!(!out.status.success());
+    assert_eq!(stderr(&out).trim().lines().count(), 1);
+}

@@ -1,0 +1,87 @@
+//! Errors are JSON envelopes with the right status; bodies are capped;
+//! the request log never carries secrets.
+
+use serde_json::json;
+
+use crate::support::{PASSWORD, Server};
+
+#[test]
+fn unknown_api_paths_are_json_404_and_wrong_methods_json_405() {
+    let server = Server::start();
+    let missing = server.get("/api/does/not/exist").send();
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["status"], "not found");
+    let wrong = server.delete("/api/config").send();
+    assert_eq!(wrong.status, 405);
+    assert_eq!(wrong.json()["status"], "error");
+    assert_eq!(wrong.header("Allow"), Some("GET"));
+    let wrong = server.get("/api/auth/login").send();
+    assert_eq!((wrong.status, wrong.header("Allow")), (405, Some("POST")));
+}
+
+#[test]
+fn unknown_pages_are_html_404() {
+    let server = Server::start();
+    let page = server.get("/nowhere").send();
+    assert_eq!(page.status, 404);
+    assert!(page.header("Content-Type").unwrap().starts_with("text/html"));
+}
+
+#[test]
+fn bodies_over_the_limit_are_413_by_length_or_when_chunked() {
+    let server = Server::start_with("max_request_size = 4096");
+    let big = vec![b'a'; 10_000];
+    let declared = server.post("/api/auth/login").header("Content-Type", "application/json").body(big.clone()).send();
+    assert_eq!(declared.status, 413);
+    assert_eq!(declared.json()["status"], "fail");
+    let chunked = server.post("/api/auth/login").header("Content-Type", "application/json").body(big).chunked().send();
+    assert_eq!(chunked.status, 413);
+    // A chunked body under the limit is read normally.
+    server.register("kim");
+    let small = server
+        .post("/api/auth/login")
+        .header("Content-Type", "application/json")
+        .body(json!({"email": "kim@example.org", "password": PASSWORD}).to_string().into_bytes())
+        .chunked()
+        .send();
+    assert_eq!(small.status, 200, "{}", small.text());
+}
+
+#[test]
+fn every_answer_carries_the_security_headers() {
+    let server = Server::start();
+    for path in ["/api/config", "/login", "/api/nothing"] {
+        let response = server.get(path).send();
+        assert_eq!(response.header("X-Frame-Options"), Some("DENY"), "{path}");
+        let csp = response.header("Content-Security-Policy").unwrap();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"), "{path}");
+        assert_eq!(response.header("Referrer-Policy"), Some("no-referrer"), "{path}");
+        assert_eq!(response.header("Cache-Control"), Some("no-store"), "{path}");
+    }
+}
+
+#[test]
+fn one_log_line_per_request_without_query_or_secrets() {
+    let server = Server::start();
+    server.register("lou");
+    let token = server.login("lou");
+    server.get("/api/auth/profile?secret=hunter2").bearer(&token).send();
+    let logs = server.logs();
+    assert!(logs.lines().any(|l| l.starts_with("GET /api/auth/profile 200 ") && l.ends_with("ms")), "{logs}");
+    assert!(logs.lines().any(|l| l.starts_with("POST /api/auth/login 200 ")), "{logs}");
+    for secret in [token.as_str(), "hunter2", PASSWORD] {
+        assert!(!logs.contains(secret), "the log contains {secret:?}");
+    }
+}
+
+#[test]
+fn the_database_never_holds_session_cookies_in_plain_text() {
+    let server = Server::start();
+    server.register("mia");
+    let mut browser = crate::support::browser::Browser::new(&server);
+    browser.sign_in("mia");
+    let cookie = browser.cookie.clone().unwrap();
+    let value = cookie.split('=').nth(1).unwrap();
+    assert!(!crate::support::contains_bytes(&crate::support::database_bytes(&server), value.as_bytes()));
+    assert!(!crate::support::contains_bytes(&crate::support::database_bytes(&server), PASSWORD.as_bytes()));
+}

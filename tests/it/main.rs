@@ -1,0 +1,11 @@
+//! Integration tests: one binary (fast to link), one module per family.
+//! Every test starts the real server on an ephemeral port with a fresh
+//! database file and speaks HTTP to it.
+
+mod support;
+
+mod accounts;
+mod cli;
+mod config;
+mod errors;
+mod pages;

@@ -1,0 +1,165 @@
+//! A minimal HTTP/1.1 client over a raw socket: one request per connection
+//! (`Connection: close`), bodies sent as given (or chunked), responses read
+//! to the end. Tests see exactly what the server answered.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub struct Request {
+    addr: String,
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    chunked: bool,
+}
+
+impl Request {
+    pub fn new(addr: &str, method: &str, path: &str) -> Request {
+        Request {
+            addr: addr.to_string(),
+            method: method.to_string(),
+            path: path.to_string(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            chunked: false,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Request {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn bearer(self, token: &str) -> Request {
+        self.header("Authorization", &format!("Bearer {token}"))
+    }
+
+    pub fn json(self, value: &Value) -> Request {
+        self.header("Content-Type", "application/json").body(value.to_string().into_bytes())
+    }
+
+    pub fn form(self, fields: &[(&str, &str)]) -> Request {
+        let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        self.header("Content-Type", "application/x-www-form-urlencoded").body(body.into_bytes())
+    }
+
+    /// multipart/form-data with text fields only.
+    pub fn multipart(self, fields: &[(&str, &str)]) -> Request {
+        let boundary = "----testboundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.header("Content-Type", &format!("multipart/form-data; boundary={boundary}")).body(body)
+    }
+
+    pub fn body(mut self, body: Vec<u8>) -> Request {
+        self.body = body;
+        self
+    }
+
+    /// Sends the body with `Transfer-Encoding: chunked` instead of a length.
+    pub fn chunked(mut self) -> Request {
+        self.chunked = true;
+        self
+    }
+
+    pub fn send(self) -> Response {
+        let mut stream = TcpStream::connect(&self.addr).expect("connect to the test server");
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut head =
+            format!("{} {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.method, self.path, self.addr);
+        for (name, value) in &self.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        if self.chunked {
+            head.push_str("Transfer-Encoding: chunked\r\n\r\n");
+        } else if !self.body.is_empty() || self.method == "POST" || self.method == "PATCH" {
+            head.push_str(&format!("Content-Length: {}\r\n\r\n", self.body.len()));
+        } else {
+            head.push_str("\r\n");
+        }
+        stream.write_all(head.as_bytes()).expect("send head");
+        if self.chunked {
+            for chunk in self.body.chunks(1000) {
+                stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).unwrap();
+                stream.write_all(chunk).unwrap();
+                stream.write_all(b"\r\n").unwrap();
+            }
+            // The server may already have answered (413) and closed: ignore write errors.
+            let _ = stream.write_all(b"0\r\n\r\n");
+        } else {
+            let _ = stream.write_all(&self.body);
+        }
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        Response::parse(&raw)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    fn parse(raw: &[u8]) -> Response {
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or_else(|| panic!("no HTTP response head in {:?}", String::from_utf8_lossy(raw)));
+        let head = String::from_utf8_lossy(&raw[..split]).to_string();
+        let mut lines = head.split("\r\n");
+        let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).expect("status line");
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            .collect();
+        let mut body = raw[split + 4..].to_vec();
+        let chunked = headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+        if chunked {
+            body = dechunk(&body);
+        }
+        Response { status, headers, body }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn header_all(&self, name: &str) -> Vec<&str> {
+        self.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).to_string()
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(line_end) = body.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&body[..line_end]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        let start = line_end + 2;
+        out.extend_from_slice(&body[start..(start + size).min(body.len())]);
+        body = &body[(start + size + 2).min(body.len())..];
+    }
+    out
+}

@@ -1,0 +1,186 @@
+//! Test support: a real server process per test (ephemeral port, fresh
+//! database file in a temporary directory) and a small HTTP/1.1 client that
+//! writes exactly the bytes a test asks for.
+
+#![allow(dead_code)]
+
+pub mod browser;
+pub mod http;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
+
+pub use http::{Request, Response};
+use serde_json::{Value, json};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_fittrackee");
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct Server {
+    pub addr: String,
+    pub dir: tempfile::TempDir,
+    child: Child,
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        Server::start_with("")
+    }
+
+    /// Starts with extra TOML lines appended to the generated config file.
+    pub fn start_with(extra_config: &str) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("fittrackee.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "listen = \"127.0.0.1:0\"\ndatabase = \"{}\"\n{extra_config}\n",
+                dir.path().join("fittrackee.db").display()
+            ),
+        )
+        .expect("write config");
+        let stderr = std::fs::File::create(dir.path().join("server.log")).expect("log file");
+        let mut child = Command::new(BIN)
+            .args(["--config", config.to_str().unwrap(), "serve"])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("start the server");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("read the startup line");
+        let addr = line
+            .split("listening on http://")
+            .nth(1)
+            .and_then(|rest| rest.split(',').next())
+            .unwrap_or_else(|| {
+                panic!("unexpected startup line: {line:?}; log: {}", read(&dir.path().join("server.log")))
+            })
+            .to_string();
+        Server { addr, dir, child, _stdout: stdout }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("fittrackee.toml")
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("fittrackee.db")
+    }
+
+    /// A direct connection to the database file, to check what is stored.
+    pub fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.db_path()).expect("open the database")
+    }
+
+    /// Everything the server wrote to stderr (its request log) so far.
+    pub fn logs(&self) -> String {
+        read(&self.dir.path().join("server.log"))
+    }
+
+    /// Runs the binary's command line against this server's configuration.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .arg("--config")
+            .arg(self.config_path())
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run the CLI")
+    }
+
+    pub fn get(&self, path: &str) -> Request {
+        Request::new(&self.addr, "GET", path)
+    }
+
+    pub fn post(&self, path: &str) -> Request {
+        Request::new(&self.addr, "POST", path)
+    }
+
+    pub fn patch(&self, path: &str) -> Request {
+        Request::new(&self.addr, "PATCH", path)
+    }
+
+    pub fn delete(&self, path: &str) -> Request {
+        Request::new(&self.addr, "DELETE", path)
+    }
+
+    pub fn request(&self, method: &str, path: &str) -> Request {
+        Request::new(&self.addr, method, path)
+    }
+
+    /// Registers `username` (email `<username>@example.org`) through the API.
+    pub fn register(&self, username: &str) {
+        let response = self
+            .post("/api/auth/register")
+            .json(&json!({
+                "username": username,
+                "email": format!("{username}@example.org"),
+                "password": PASSWORD,
+                "accepted_policy": true,
+            }))
+            .send();
+        assert_eq!(response.status, 200, "register {username}: {}", response.text());
+    }
+
+    pub fn login(&self, username: &str) -> String {
+        self.login_with(&format!("{username}@example.org"), PASSWORD)
+    }
+
+    pub fn login_with(&self, email: &str, password: &str) -> String {
+        let response = self.post("/api/auth/login").json(&json!({ "email": email, "password": password })).send();
+        assert_eq!(response.status, 200, "login {email}: {}", response.text());
+        response.json()["auth_token"].as_str().expect("auth_token").to_string()
+    }
+
+    /// A registered, signed-in user: returns a first-party token.
+    pub fn user(&self, username: &str) -> String {
+        self.register(username);
+        self.login(username)
+    }
+
+    /// Makes `username` an admin through the command line.
+    pub fn make_admin(&self, username: &str) {
+        let out = self.cli(&["users", "update", username, "--set-role", "admin"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    pub fn profile(&self, token: &str) -> Value {
+        let response = self.get("/api/auth/profile").bearer(token).send();
+        assert_eq!(response.status, 200, "{}", response.text());
+        response.json()["data"].clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// True when `haystack` contains `needle` anywhere (bytes).
+pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Every file of the database (main file, WAL, shared memory), concatenated.
+pub fn database_bytes(server: &Server) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let path = PathBuf::from(format!("{}{suffix}", server.db_path().display()));
+        bytes.extend(std::fs::read(path).unwrap_or_default());
+    }
+    bytes
+}
