@@ -25,6 +25,18 @@ enum Command {
     /// Manage user accounts
     #[command(subcommand)]
     Users(UsersCommand),
+    /// OAuth maintenance
+    #[command(subcommand)]
+    Oauth2(OAuth2Command),
+}
+
+#[derive(Subcommand)]
+enum OAuth2Command {
+    /// Delete tokens whose refresh lifetime ended more than DAYS days ago, and expired codes
+    Clean {
+        #[arg(long)]
+        days: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -89,6 +101,13 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => server::serve(app).map_err(|e| format!("cannot listen on {}: {e}", config.listen)),
         Command::Users(command) => users(&app, command),
+        Command::Oauth2(OAuth2Command::Clean { days }) => {
+            let mut db = app.store.conn().map_err(|e| e.to_string())?;
+            let (tokens, codes) = fittrackee::oauth::clean(&mut db, days, server::now()).map_err(|e| e.to_string())?;
+            println!("Expired deleted tokens: {tokens}.");
+            println!("Expired deleted codes: {codes}.");
+            Ok(())
+        }
     }
 }
 

@@ -26,6 +26,7 @@ const fn route(method: &'static str, path: &'static str, access: Access, handler
 
 const GET: &str = "GET";
 const POST: &str = "POST";
+const DELETE: &str = "DELETE";
 
 pub static ROUTES: &[Route] = &[
     // Application
@@ -37,6 +38,17 @@ pub static ROUTES: &[Route] = &[
     route(GET, "/api/auth/timezones", Public, api::auth::timezones),
     // Profile
     route(GET, "/api/auth/profile", Access::scope(ProfileRead).suspended_ok(), api::profile::show),
+    // OAuth: apps and authorization are first-party only; token and revoke authenticate the app.
+    route(GET, "/api/oauth/apps", Access::first_party().suspended_ok(), api::oauth::list_apps),
+    route(POST, "/api/oauth/apps", Access::first_party(), api::oauth::create_app),
+    route(GET, "/api/oauth/apps/{client_id}", Access::first_party().suspended_ok(), api::oauth::show_app),
+    route(GET, "/api/oauth/apps/{id:int}/by_id", Access::first_party().suspended_ok(), api::oauth::show_app_by_id),
+    route(DELETE, "/api/oauth/apps/{id:int}", Access::first_party().suspended_ok(), api::oauth::delete_app),
+    route(POST, "/api/oauth/apps/{id:int}/revoke", Access::first_party().suspended_ok(), api::oauth::revoke_app_tokens),
+    route(POST, "/api/oauth/authorize", Access::first_party(), api::oauth::authorize),
+    route(POST, "/api/oauth/token", Public, api::oauth::token),
+    route(POST, "/api/oauth/revoke", Public, api::oauth::revoke_token),
+    route(GET, "/.well-known/oauth-authorization-server", Public, api::oauth::metadata),
     // Browser pages
     route(GET, "/static/style.css", Public, web::stylesheet),
     route(GET, "/", Access::open_page(), web::home),
@@ -47,6 +59,18 @@ pub static ROUTES: &[Route] = &[
     route(GET, "/logout", Access::signed_in_page(), web::auth::logout_page),
     route(POST, "/logout", Access::signed_in_page(), web::auth::logout),
     route(GET, "/profile", Access::signed_in_page(), web::profile::show),
+    route(GET, "/profile/apps", Access::signed_in_page(), web::apps::list),
+    route(GET, "/profile/apps/new", Access::signed_in_page().not_suspended(), web::apps::new_form),
+    route(POST, "/profile/apps/new", Access::signed_in_page().not_suspended(), web::apps::create),
+    route(GET, "/profile/apps/{id:int}", Access::signed_in_page(), web::apps::show),
+    route(GET, "/profile/apps/{id:int}/revoke", Access::signed_in_page(), web::apps::confirm_revoke),
+    route(POST, "/profile/apps/{id:int}/revoke", Access::signed_in_page(), web::apps::revoke),
+    route(GET, "/profile/apps/{id:int}/delete", Access::signed_in_page(), web::apps::confirm_delete),
+    route(POST, "/profile/apps/{id:int}/delete", Access::signed_in_page(), web::apps::delete),
+    route(POST, "/profile/apps/grants/{id:int}/revoke", Access::signed_in_page(), web::apps::revoke_grant),
+    // The consent page: validated before sign-in (a bad request never redirects).
+    route(GET, "/profile/apps/authorize", Access::open_page(), web::consent::show),
+    route(POST, "/profile/apps/authorize", Access::signed_in_page().not_suspended(), web::consent::decide),
 ];
 
 pub enum Match {

@@ -116,6 +116,11 @@ pub fn parse_list(list: &str) -> Vec<Scope> {
     list.split_whitespace().filter_map(Scope::parse).collect()
 }
 
+/// Every name of a space-separated list, or `None` if one is unknown.
+pub fn parse_known(list: &str) -> Option<Vec<Scope>> {
+    list.split_whitespace().map(Scope::parse).collect()
+}
+
 pub fn join(scopes: &[Scope]) -> String {
     scopes.iter().map(|s| s.name()).collect::<Vec<_>>().join(" ")
 }
@@ -143,6 +148,8 @@ mod tests {
     fn lists_keep_order_and_drop_unknown_names() {
         assert_eq!(parse_list("profile:write invalid profile:read"), vec![ProfileWrite, ProfileRead]);
         assert_eq!(join(&[WorkoutsRead, MediaWrite]), "workouts:read media:write");
+        assert_eq!(parse_known("workouts:read profile:read"), Some(vec![WorkoutsRead, ProfileRead]));
+        assert_eq!(parse_known("workouts:read admin:all"), None);
         assert!(grants("profile:read workouts:read", WorkoutsRead));
         assert!(!grants("profile:read workouts:readx", WorkoutsRead));
         assert!(!grants("", WorkoutsRead));

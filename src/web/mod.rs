@@ -1,7 +1,9 @@
 //! Server-rendered pages (maud, no JavaScript). User data is always
 //! interpolated escaped (`(expr)`); nothing here uses `PreEscaped`.
 
+pub mod apps;
 pub mod auth;
+pub mod consent;
 pub mod profile;
 
 use maud::{DOCTYPE, Markup, html};

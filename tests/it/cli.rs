@@ -99,3 +99,23 @@ fn help_is_available_everywhere() {
     assert!(!out.status.success());
     assert_eq!(stderr(&out).trim().lines().count(), 1);
 }
+
+#[test]
+fn oauth2_clean_reports_counts_and_keeps_working_tokens() {
+    let server = Server::start();
+    let token = server.user("yul");
+    let app = crate::oauth::app(&server, &token);
+    let (access, _) = crate::oauth::tokens(&server, &token, &app, "profile:read");
+    let expired_code = crate::oauth::code(&server, &token, &app, &[]);
+    server.db().execute("UPDATE oauth_codes SET expires_at = 0 WHERE used_at IS NULL", []).unwrap();
+    let out = server.cli(&["oauth2", "clean", "--days", "0"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "Expired deleted tokens: 0.\nExpired deleted codes: 1.\n");
+    assert_eq!(crate::oauth::profile_status(&server, &access), 200);
+    assert_eq!(crate::oauth::exchange(&server, &app, &expired_code, &[]).status, 400);
+    server.db().execute("UPDATE oauth_tokens SET refresh_expires_at = 1, access_expires_at = 1", []).unwrap();
+    let out = server.cli(&["oauth2", "clean", "--days", "1"]);
+    assert!(stdout(&out).starts_with("Expired deleted tokens: 1."));
+    let missing = server.cli(&["oauth2", "clean"]);
+    assert!(!missing.status.success());
+}

@@ -8,4 +8,5 @@ mod accounts;
 mod cli;
 mod config;
 mod errors;
+mod oauth;
 mod pages;

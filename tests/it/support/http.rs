@@ -75,8 +75,10 @@ impl Request {
     pub fn send(self) -> Response {
         let mut stream = TcpStream::connect(&self.addr).expect("connect to the test server");
         stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        let mut head =
-            format!("{} {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.method, self.path, self.addr);
+        let mut head = format!("{} {} HTTP/1.1\r\nConnection: close\r\n", self.method, self.path);
+        if !self.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
+            head.push_str(&format!("Host: {}\r\n", self.addr));
+        }
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }

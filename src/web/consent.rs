@@ -1,0 +1,106 @@
+//! The consent page at `/profile/apps/authorize`: the URL third-party apps
+//! send users to. The request is validated before anything else (a bad app
+//! or redirect URI gets an error page, never a redirect), then the visitor
+//! signs in if needed and comes back, then decides.
+
+use maud::html;
+use rouille::Response;
+
+use super::apps::website;
+use super::{csrf_field, html_response, page, see_other};
+use crate::guard;
+use crate::http::{self, Form, HttpError};
+use crate::oauth::authorize::{self, Authorization, Refusal};
+use crate::oauth::redirect_uri;
+use crate::server::Ctx;
+
+pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let authorization = match authorize::validate(&ctx.db, &http::query(ctx.req))? {
+        Ok(authorization) => authorization,
+        Err(refusal) => return Ok(refuse(ctx, &refusal, Response::redirect_302)),
+    };
+    let Some(user) = ctx.caller.user.clone() else {
+        let back = form_urlencoded::byte_serialize(ctx.req.raw_url().as_bytes()).collect::<String>();
+        return Ok(see_other(&format!("/login?from={back}")));
+    };
+    if user.suspended {
+        return Err(HttpError::forbidden(guard::SUSPENDED));
+    }
+    let markup = consent_markup(ctx, &authorization, &user.username);
+    Ok(html_response(200, page("Authorize an app", Some(&user), markup)))
+}
+
+fn consent_markup(ctx: &Ctx<'_>, auth: &Authorization, username: &str) -> maud::Markup {
+    let app = &auth.client;
+    html! {
+        h1 { "Authorize " (app.name) "?" }
+        p {
+            strong { (app.name) } " (" (website(&app.website)) "), registered by " strong { (auth.owner) }
+            ", asks to reach your account " strong { (username) } "."
+        }
+        h2 { "It will be able to" }
+        ul.scopes #granted {
+            @for scope in &auth.scope {
+                li { code { (scope.name()) } " — " (scope.description()) }
+            }
+        }
+        @if !auth.not_granted.is_empty() {
+            div.warning #not-granted {
+                "Also requested, but not registered by this app, so " strong { "not granted" } ": "
+                @for (i, name) in auth.not_granted.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    code { (name) }
+                }
+            }
+        }
+        p { "Your answer sends you to " strong #redirect-host { (redirect_uri::host_of(&auth.redirect_uri)) } "." }
+        form method="post" action="/profile/apps/authorize" {
+            (csrf_field(ctx))
+            input type="hidden" name="request" value=(ctx.req.raw_query_string());
+            div.actions {
+                button type="submit" id="authorize" name="decision" value="authorize" { "Authorize" }
+                button.secondary type="submit" id="cancel" name="decision" value="cancel" { "Cancel" }
+            }
+        }
+    }
+}
+
+/// The decision. The original request travels in a hidden field and is
+/// validated again; the answer is a 303 to the app's redirect URI.
+pub fn decide(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let request = Form::urlencoded(ctx.form.text("request").unwrap_or("").as_bytes());
+    let authorization = match authorize::validate(&ctx.db, &request)? {
+        Ok(authorization) => authorization,
+        Err(refusal) => return Ok(refuse(ctx, &refusal, Response::redirect_303)),
+    };
+    let issuer = ctx.public_url();
+    if ctx.form.text("decision") != Some("authorize") {
+        return Ok(see_other(&authorization.denied_url(&issuer)));
+    }
+    let user_id = ctx.caller.user()?.id;
+    let code = authorization.issue_code(&mut ctx.db, user_id, ctx.now, ctx.app.config.oauth.code_lifetime)?;
+    Ok(see_other(&authorization.success_url(&code, &issuer)))
+}
+
+/// Redirects a faulty request back to the app, or explains an untrusted one.
+fn refuse(ctx: &Ctx<'_>, refusal: &Refusal, redirect: fn(String) -> Response) -> Response {
+    let (reason, registered, received) = match refusal {
+        Refusal::Redirect(error) => return redirect(error.url(&ctx.public_url())),
+        Refusal::Untrusted { reason, registered, received } => (reason, registered, received),
+    };
+    let markup = html! {
+        h1 { "This app cannot be authorized" }
+        p.error role="alert" { (reason) }
+        @if !registered.is_empty() || received.is_some() {
+            table #redirect-uris {
+                tr {
+                    th { "Registered redirect URIs" }
+                    td { @for uri in registered { code { (uri) } br; } @if registered.is_empty() { "—" } }
+                }
+                tr { th { "Received redirect URI" } td { code { (received.as_deref().unwrap_or("(none)")) } } }
+            }
+        }
+        p { "Nothing was sent to the app. If you develop it, register the exact redirect URI it sends (for loopback IP addresses any port matches)." }
+    };
+    html_response(400, page("Authorization error", ctx.caller.user.as_ref(), markup))
+}
