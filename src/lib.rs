@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod application;
 pub mod config;
 pub mod crypto;
 pub mod dates;
@@ -11,5 +12,6 @@ pub mod guard;
 pub mod http;
 pub mod oauth;
 pub mod server;
+pub mod sports;
 pub mod store;
 pub mod web;

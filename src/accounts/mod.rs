@@ -2,9 +2,11 @@
 //! sign-in (API tokens and browser sessions). Shared by the JSON API, the
 //! browser pages and the command line, so the rules exist once.
 
+pub mod admin;
 pub mod jwt;
 pub mod manage;
 pub mod passwords;
+pub mod profile;
 
 use rusqlite::Connection;
 

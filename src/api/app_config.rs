@@ -4,6 +4,7 @@ use rouille::Response;
 use serde_json::json;
 
 use crate::accounts;
+use crate::application::{self, PatchError};
 use crate::dates::http_date;
 use crate::http::HttpError;
 use crate::server::Ctx;
@@ -45,4 +46,32 @@ pub fn config_json(config: &AppConfig, registration_open: bool) -> serde_json::V
         "server_version": env!("CARGO_PKG_VERSION"),
         "weather_provider": null,
     })
+}
+
+pub fn update(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let patch = super::json_object(ctx)?;
+    let now = ctx.now;
+    let config = ctx.db.write(|tx| {
+        let current = app_config::get(tx)?;
+        match application::apply(&current, &patch, now) {
+            Ok(config) => app_config::save(tx, &config).map(|()| Ok(config)),
+            Err(refusal) => Ok(Err(refusal)),
+        }
+    })?;
+    let config = config.map_err(|refusal| match refusal {
+        PatchError::Payload => HttpError::invalid_payload(),
+        PatchError::Exceeding { key, max_value } => HttpError::new(
+            400,
+            json!({
+                "status": "config_value_exceeding_limit",
+                "key": key,
+                "max_value": max_value,
+                "message": format!("'{key}' must be less than {max_value}"),
+            }),
+        ),
+        PatchError::Messages(messages) => HttpError::new(400, json!({ "status": "error", "message": messages })),
+        PatchError::Message(message) => HttpError::bad_request(message),
+    })?;
+    let open = accounts::registration_open(&ctx.db)?;
+    Ok(super::ok(json!({ "status": "success", "data": config_json(&config, open) })))
 }

@@ -5,12 +5,14 @@ pub mod app_config;
 pub mod auth;
 pub mod oauth;
 pub mod profile;
+pub mod sports;
 pub mod users;
 
 use rouille::Response;
 use serde_json::{Value, json};
 
-use crate::http::Form;
+use crate::http::{Form, HttpError};
+use crate::server::Ctx;
 
 /// `200` with a JSON body.
 pub fn ok(body: Value) -> Response {
@@ -20,6 +22,14 @@ pub fn ok(body: Value) -> Response {
 /// A string field of a JSON object; `None` when absent, null or not a string.
 pub fn str_field<'v>(body: &'v Value, key: &str) -> Option<&'v str> {
     body.get(key).and_then(Value::as_str)
+}
+
+/// The body as a non-empty JSON object, else FitTrackee's `invalid payload`.
+pub fn json_object(ctx: &Ctx<'_>) -> Result<serde_json::Map<String, Value>, HttpError> {
+    match ctx.json_body()? {
+        Value::Object(map) if !map.is_empty() => Ok(map),
+        _ => Err(HttpError::invalid_payload()),
+    }
 }
 
 /// FitTrackee's pagination object.

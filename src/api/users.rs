@@ -1,15 +1,22 @@
-//! How users are serialized (API.md §5.1). Features we do not have
-//! (followers, reports, pictures…) get FitTrackee's neutral values so that
-//! clients parsing the object keep working.
+//! Users (`users:*`) and how users are serialized (API.md §5.1): what a
+//! viewer sees depends on who they are. Features we do not have (followers,
+//! reports, pictures…) get FitTrackee's neutral values so that clients
+//! parsing the object keep working.
 
-use serde_json::{Value, json};
+use rouille::Response;
+use serde_json::{Map, Value, json};
 
+use super::{json_object, ok, page_param, pagination, str_field};
+use crate::accounts::Role;
+use crate::accounts::admin::{self, AdminChange, Refusal};
 use crate::dates::{http_date, http_date_of_day};
-use crate::store::users::User;
+use crate::http::{self, HttpError};
+use crate::server::Ctx;
+use crate::store::users::{self, AuthUser, User, UserOrder, UserQuery};
 
-/// The "light" object, as lists and other users see it.
-pub fn light_json(user: &User) -> Value {
-    json!({
+/// The "light" object of lists, with what this viewer may add.
+pub fn light_json(user: &User, viewer: Option<&AuthUser>) -> Value {
+    let mut value = json!({
         "created_at": http_date(user.created_at),
         "followers": 0,
         "following": 0,
@@ -18,29 +25,65 @@ pub fn light_json(user: &User) -> Value {
         "role": user.role.name(),
         "suspended_at": user.suspended_at.map(http_date),
         "username": user.username,
-    })
+    });
+    let Some(viewer) = viewer else { return value };
+    let extra = &mut value.as_object_mut().expect("an object");
+    if viewer.id == user.id || viewer.role >= Role::Moderator {
+        extra.insert("is_active".into(), json!(user.is_active));
+        extra.insert("email".into(), json!(user.email));
+    }
+    if viewer.id != user.id {
+        extra.insert("follows".into(), json!("false"));
+        extra.insert("is_followed_by".into(), json!("false"));
+        extra.insert("blocked".into(), json!(false));
+    }
+    value
 }
 
-/// The full object a user sees of themself.
-pub fn own_profile_json(user: &User) -> Value {
+/// The full object for a known viewer; anonymous viewers get the light one.
+pub fn user_json(user: &User, viewer: Option<&AuthUser>) -> Value {
+    let mut value = light_json(user, viewer);
+    let Some(viewer) = viewer else { return value };
+    let fields = value.as_object_mut().expect("an object");
+    merge(
+        fields,
+        json!({
+            "bio": user.bio,
+            "birth_date": user.birth_date.as_deref().and_then(http_date_of_day),
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "location": user.location,
+            "nb_sports": 0,
+            "records": [],
+            "sports_list": [],
+            "total_ascent": 0.0,
+            "total_distance": 0.0,
+            "total_duration": "0:00:00",
+        }),
+    );
+    let itself = viewer.id == user.id;
+    if itself || viewer.role >= Role::Admin {
+        fields.insert("email_to_confirm".into(), Value::Null);
+    }
+    if viewer.role >= Role::Moderator {
+        merge(fields, json!({ "created_reports_count": 0, "reported_count": 0, "sanctions_count": 0 }));
+    }
+    if itself {
+        merge(fields, own_preferences_json(user));
+    }
+    value
+}
+
+fn merge(into: &mut Map<String, Value>, extra: Value) {
+    if let Value::Object(extra) = extra {
+        into.extend(extra);
+    }
+}
+
+fn own_preferences_json(user: &User) -> Value {
     let p = &user.prefs;
-    let mut value = light_json(user);
-    let extra = json!({
-        "is_active": user.is_active,
-        "email": user.email,
-        "email_to_confirm": null,
-        "bio": user.bio,
-        "birth_date": user.birth_date.as_deref().and_then(http_date_of_day),
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "location": user.location,
-        "nb_sports": 0,
-        "records": [],
-        "sports_list": [],
-        "total_ascent": 0.0,
-        "total_distance": 0.0,
-        "total_duration": "0:00:00",
-        "accepted_privacy_policy": user.accepted_policy_at.is_some(),
+    json!({
+        "accepted_privacy_policy": user.accepted_current_policy,
         "date_format": p.date_format,
         "display_ascent": p.display_ascent,
         "imperial_units": p.imperial_units,
@@ -62,10 +105,94 @@ pub fn own_profile_json(user: &User) -> Value {
         "notification_preferences": {},
         "split_workout_charts": p.split_workout_charts,
         "messages_preferences": {},
-        "missing_elevations_processing": p.missing_elevations_processing,
-    });
-    if let (Value::Object(base), Value::Object(extra)) = (&mut value, extra) {
-        base.extend(extra);
+        // No elevation service is configured here: FitTrackee then reports "file".
+        "missing_elevations_processing": "file",
+    })
+}
+
+/// The signed-in user's own full object.
+pub fn own_profile_json(user: &User, viewer: &AuthUser) -> Value {
+    user_json(user, Some(viewer))
+}
+
+const MAX_PER_PAGE: i64 = 50;
+
+pub fn list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let viewer = ctx.caller.user()?.clone();
+    let query = http::query(ctx.req);
+    let flag = |name: &str| viewer.role >= Role::Admin && query.text(name) == Some("true");
+    let per_page =
+        query.text("per_page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(10).min(MAX_PER_PAGE);
+    let page = page_param(&query);
+    let order = match query.text("order_by") {
+        None => UserOrder::Username,
+        Some(name) => UserOrder::parse(name).ok_or_else(|| HttpError::bad_request("invalid order_by"))?,
+    };
+    let (found, total) = users::directory(
+        &ctx.db,
+        &UserQuery {
+            q: query.text("q").filter(|q| !q.is_empty()),
+            with_inactive: flag("with_inactive"),
+            with_hidden: flag("with_hidden"),
+            with_suspended: flag("with_suspended"),
+            order,
+            ascending: query.text("order").is_none_or(|o| o == "asc"),
+            limit: per_page,
+            offset: (page - 1) * per_page,
+        },
+    )?;
+    let found: Vec<Value> = found.iter().map(|u| light_json(u, Some(&viewer))).collect();
+    Ok(ok(json!({
+        "status": "success",
+        "data": { "users": found },
+        "pagination": pagination(page, per_page, total),
+    })))
+}
+
+fn user_not_found() -> HttpError {
+    HttpError::not_found(admin::NOT_FOUND)
+}
+
+pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let viewer = ctx.caller.user.as_ref();
+    let user = users::by_username(&ctx.db, ctx.param(0))?
+        .filter(|u| u.is_active || viewer.is_some_and(|v| v.role >= Role::Admin))
+        .ok_or_else(user_not_found)?;
+    Ok(ok(json!({ "status": "success", "data": { "users": [user_json(&user, viewer)] } })))
+}
+
+pub fn update(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let body = json_object(ctx)?;
+    let body = Value::Object(body);
+    let activate = match body.get("activate") {
+        None | Some(Value::Null) => None,
+        Some(value) => Some(value.as_bool().ok_or_else(HttpError::invalid_payload)?),
+    };
+    let change = AdminChange {
+        role: str_field(&body, "role"),
+        activate,
+        reset_password: body.get("reset_password").and_then(Value::as_bool).unwrap_or(false),
+        new_email: str_field(&body, "new_email"),
+    };
+    let admin = ctx.caller.user()?.clone();
+    let username = ctx.param(0).to_string();
+    let user =
+        admin::update_user(&mut ctx.db, &ctx.app.hasher, &admin, &username, &change, ctx.now).map_err(refusal)?;
+    Ok(ok(json!({ "status": "success", "data": { "users": [user_json(&user, Some(&admin))] } })))
+}
+
+pub fn delete(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let caller = ctx.caller.user()?.clone();
+    let username = ctx.param(0).to_string();
+    admin::delete_user(&mut ctx.db, &caller, &username).map_err(refusal)?;
+    Ok(Response::empty_204())
+}
+
+fn refusal(refusal: Refusal) -> HttpError {
+    match refusal {
+        Refusal::NotFound => user_not_found(),
+        Refusal::Forbidden(message) => HttpError::forbidden(message),
+        Refusal::Invalid(message) => HttpError::bad_request(message),
+        Refusal::Store(e) => e.into(),
     }
-    value
 }

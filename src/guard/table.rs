@@ -9,6 +9,7 @@
 
 use super::Access;
 use super::Access::Public;
+use crate::accounts::Role::Admin;
 use crate::oauth::scopes::Scope::*;
 use crate::server::Handler;
 use crate::{api, web};
@@ -26,11 +27,13 @@ const fn route(method: &'static str, path: &'static str, access: Access, handler
 
 const GET: &str = "GET";
 const POST: &str = "POST";
+const PATCH: &str = "PATCH";
 const DELETE: &str = "DELETE";
 
 pub static ROUTES: &[Route] = &[
     // Application
     route(GET, "/api/config", Public, api::app_config::show),
+    route(PATCH, "/api/config", Access::scope(ApplicationWrite).min_role(Admin), api::app_config::update),
     // First-party accounts
     route(POST, "/api/auth/register", Public, api::auth::register),
     route(POST, "/api/auth/login", Public, api::auth::login),
@@ -38,6 +41,36 @@ pub static ROUTES: &[Route] = &[
     route(GET, "/api/auth/timezones", Public, api::auth::timezones),
     // Profile
     route(GET, "/api/auth/profile", Access::scope(ProfileRead).suspended_ok(), api::profile::show),
+    route(POST, "/api/auth/profile/edit", Access::scope(ProfileWrite).suspended_ok(), api::profile::edit),
+    route(
+        PATCH,
+        "/api/auth/profile/edit/account",
+        Access::scope(ProfileWrite).suspended_ok(),
+        api::profile::edit_account,
+    ),
+    route(
+        POST,
+        "/api/auth/profile/edit/preferences",
+        Access::scope(ProfileWrite).suspended_ok(),
+        api::profile::edit_preferences,
+    ),
+    route(PATCH, "/api/auth/profile/edit/sports", Access::scope(ProfileWrite), api::profile::edit_sport),
+    route(POST, "/api/auth/profile/edit/sports", Access::scope(ProfileWrite), api::profile::edit_sport),
+    route(
+        DELETE,
+        "/api/auth/profile/reset/sports/{sport_id:int}",
+        Access::scope(ProfileWrite),
+        api::profile::reset_sport,
+    ),
+    // Users
+    route(GET, "/api/users", Access::scope(UsersRead), api::users::list),
+    route(GET, "/api/users/{username}", Access::scope(UsersRead).anonymous_ok(), api::users::show),
+    route(PATCH, "/api/users/{username}", Access::scope(UsersWrite).min_role(Admin), api::users::update),
+    route(DELETE, "/api/users/{username}", Access::scope(UsersWrite).suspended_ok(), api::users::delete),
+    // Sports
+    route(GET, "/api/sports", Access::scope(WorkoutsRead).suspended_ok().anonymous_ok(), api::sports::list),
+    route(GET, "/api/sports/{sport_id:int}", Access::scope(WorkoutsRead), api::sports::show),
+    route(PATCH, "/api/sports/{sport_id:int}", Access::scope(WorkoutsWrite).min_role(Admin), api::sports::update),
     // OAuth: apps and authorization are first-party only; token and revoke authenticate the app.
     route(GET, "/api/oauth/apps", Access::first_party().suspended_ok(), api::oauth::list_apps),
     route(POST, "/api/oauth/apps", Access::first_party(), api::oauth::create_app),
@@ -59,6 +92,7 @@ pub static ROUTES: &[Route] = &[
     route(GET, "/logout", Access::signed_in_page(), web::auth::logout_page),
     route(POST, "/logout", Access::signed_in_page(), web::auth::logout),
     route(GET, "/profile", Access::signed_in_page(), web::profile::show),
+    route(POST, "/profile", Access::signed_in_page(), web::profile::save),
     route(GET, "/profile/apps", Access::signed_in_page(), web::apps::list),
     route(GET, "/profile/apps/new", Access::signed_in_page().not_suspended(), web::apps::new_form),
     route(POST, "/profile/apps/new", Access::signed_in_page().not_suspended(), web::apps::create),
@@ -134,7 +168,7 @@ mod tests {
     fn unknown_methods_and_paths_are_told_apart() {
         assert!(matches!(find("GET", "/api/config"), Match::Found(..)));
         assert!(matches!(find("HEAD", "/api/config"), Match::Found(..)));
-        assert!(matches!(find("DELETE", "/api/config"), Match::WrongMethod(m) if m == vec!["GET"]));
+        assert!(matches!(find("DELETE", "/api/config"), Match::WrongMethod(m) if m == vec!["GET", "PATCH"]));
         assert!(matches!(find("GET", "/api/nothing"), Match::NotFound));
     }
 

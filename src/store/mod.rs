@@ -11,6 +11,7 @@ pub mod app_config;
 pub mod oauth;
 pub mod sessions;
 pub mod settings;
+pub mod sports;
 pub mod users;
 
 use std::fmt;
@@ -25,7 +26,11 @@ pub type Error = rusqlite::Error;
 
 /// Schema migrations; `PRAGMA user_version` counts the ones applied.
 /// Never edit one that has shipped: add the next.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_accounts.sql"), include_str!("migrations/002_oauth.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_accounts.sql"),
+    include_str!("migrations/002_oauth.sql"),
+    include_str!("migrations/003_sports.sql"),
+];
 
 /// Idle connections kept for reuse; more are opened under load and closed after.
 const MAX_IDLE_CONNECTIONS: usize = 32;

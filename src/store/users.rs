@@ -14,7 +14,8 @@ pub struct User {
     pub is_active: bool,
     pub suspended_at: Option<i64>,
     pub created_at: i64,
-    pub accepted_policy_at: Option<i64>,
+    /// `None`: never accepted; `Some(false)`: accepted before the current policy.
+    pub accepted_current_policy: Option<bool>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub bio: Option<String>,
@@ -69,7 +70,9 @@ pub struct NewUser<'a> {
 }
 
 const USER_COLUMNS: &str = "id, username, email, role, is_active, suspended_at, created_at, \
-    accepted_policy_at, first_name, last_name, bio, location, birth_date, timezone, language, \
+    CASE WHEN accepted_policy_at IS NULL THEN NULL \
+         ELSE accepted_policy_at >= coalesce((SELECT privacy_policy_date FROM app_config WHERE id = 1), 0) END, \
+    first_name, last_name, bio, location, birth_date, timezone, language, \
     date_format, weekm, imperial_units, display_ascent, start_elevation_at_zero, use_raw_gpx_speed, \
     use_dark_mode, split_workout_charts, segments_creation_event, workouts_visibility, \
     analysis_visibility, map_visibility, hr_visibility, calories_visibility, \
@@ -84,7 +87,7 @@ fn user_from_row(row: &Row<'_>) -> Result<User, Error> {
         is_active: row.get(4)?,
         suspended_at: row.get(5)?,
         created_at: row.get(6)?,
-        accepted_policy_at: row.get(7)?,
+        accepted_current_policy: row.get(7)?,
         first_name: row.get(8)?,
         last_name: row.get(9)?,
         bio: row.get(10)?,
@@ -198,5 +201,142 @@ pub fn set_email(conn: &Connection, id: i64, email: &str) -> Result<(), Error> {
 
 pub fn set_password_hash(conn: &Connection, id: i64, hash: &str) -> Result<(), Error> {
     conn.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id, hash])?;
+    Ok(())
+}
+
+/// The fields of `POST /api/auth/profile/edit`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProfileFields {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub bio: Option<String>,
+    pub location: Option<String>,
+    pub birth_date: Option<String>,
+}
+
+pub fn set_profile(conn: &Connection, id: i64, p: &ProfileFields) -> Result<(), Error> {
+    conn.execute(
+        "UPDATE users SET first_name = ?2, last_name = ?3, bio = ?4, location = ?5, birth_date = ?6 WHERE id = ?1",
+        params![id, p.first_name, p.last_name, p.bio, p.location, p.birth_date],
+    )?;
+    Ok(())
+}
+
+pub fn set_preferences(conn: &Connection, id: i64, p: &Preferences) -> Result<(), Error> {
+    conn.execute(
+        "UPDATE users SET timezone = ?2, language = ?3, date_format = ?4, weekm = ?5, imperial_units = ?6, \
+         display_ascent = ?7, start_elevation_at_zero = ?8, use_raw_gpx_speed = ?9, use_dark_mode = ?10, \
+         split_workout_charts = ?11, segments_creation_event = ?12, workouts_visibility = ?13, \
+         analysis_visibility = ?14, map_visibility = ?15, hr_visibility = ?16, calories_visibility = ?17, \
+         manually_approves_followers = ?18, hide_profile_in_users_directory = ?19, \
+         missing_elevations_processing = ?20 WHERE id = ?1",
+        params![
+            id,
+            p.timezone,
+            p.language,
+            p.date_format,
+            p.weekm,
+            p.imperial_units,
+            p.display_ascent,
+            p.start_elevation_at_zero,
+            p.use_raw_gpx_speed,
+            p.use_dark_mode,
+            p.split_workout_charts,
+            p.segments_creation_event,
+            p.workouts_visibility,
+            p.analysis_visibility,
+            p.map_visibility,
+            p.hr_visibility,
+            p.calories_visibility,
+            p.manually_approves_followers,
+            p.hide_profile_in_users_directory,
+            p.missing_elevations_processing
+        ],
+    )?;
+    Ok(())
+}
+
+/// Columns `GET /api/users` may sort by (never a name taken from the request).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum UserOrder {
+    Username,
+    CreatedAt,
+    WorkoutsCount,
+    Role,
+    IsActive,
+    SuspendedAt,
+}
+
+impl UserOrder {
+    pub fn parse(name: &str) -> Option<UserOrder> {
+        Some(match name {
+            "username" => UserOrder::Username,
+            "created_at" => UserOrder::CreatedAt,
+            "workouts_count" => UserOrder::WorkoutsCount,
+            "role" => UserOrder::Role,
+            "is_active" => UserOrder::IsActive,
+            "suspended_at" => UserOrder::SuspendedAt,
+            _ => return None,
+        })
+    }
+
+    fn sql(self, ascending: bool) -> String {
+        let direction = if ascending { "ASC" } else { "DESC" };
+        match self {
+            UserOrder::Username => format!("username {direction}"),
+            UserOrder::CreatedAt => format!("created_at {direction}, username ASC"),
+            UserOrder::WorkoutsCount => format!("{WORKOUTS_COUNT} {direction}, username ASC"),
+            UserOrder::Role => format!("role {direction}, username ASC"),
+            UserOrder::IsActive => format!("is_active {direction}, username ASC"),
+            UserOrder::SuspendedAt => format!("suspended_at IS NULL, suspended_at {direction}, username ASC"),
+        }
+    }
+}
+
+/// Workouts per user, for sorting the directory.
+const WORKOUTS_COUNT: &str = "0";
+
+pub struct UserQuery<'a> {
+    /// A part of the username (any case).
+    pub q: Option<&'a str>,
+    pub with_inactive: bool,
+    pub with_hidden: bool,
+    pub with_suspended: bool,
+    pub order: UserOrder,
+    pub ascending: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A page of the users directory and the total it is taken from.
+pub fn directory(conn: &Connection, query: &UserQuery<'_>) -> Result<(Vec<User>, i64), Error> {
+    let filter = "(?1 IS NULL OR username LIKE '%' || ?1 || '%' ESCAPE '\\') AND (?2 OR is_active = 1) \
+                  AND (?3 OR hide_profile_in_users_directory = 0) AND (?4 OR suspended_at IS NULL)";
+    let pattern = query.q.map(|q| q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let flags = params![pattern, query.with_inactive, query.with_hidden, query.with_suspended];
+    let total = conn
+        .prepare_cached(&format!("SELECT count(*) FROM users WHERE {filter}"))?
+        .query_row(flags, |row| row.get(0))?;
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE {filter} ORDER BY {} LIMIT ?5 OFFSET ?6",
+        query.order.sql(query.ascending)
+    );
+    let users = conn
+        .prepare_cached(&sql)?
+        .query_map(
+            params![pattern, query.with_inactive, query.with_hidden, query.with_suspended, query.limit, query.offset],
+            user_from_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((users, total))
+}
+
+pub fn count_admins(conn: &Connection) -> Result<i64, Error> {
+    conn.prepare_cached("SELECT count(*) FROM users WHERE role >= 50")?.query_row([], |row| row.get(0))
+}
+
+/// Deletes the user and, through foreign keys, everything they own.
+pub fn delete(conn: &Connection, id: i64) -> Result<(), Error> {
+    conn.execute("DELETE FROM users WHERE id = ?1", [id])?;
     Ok(())
 }

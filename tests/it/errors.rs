@@ -14,7 +14,7 @@ fn unknown_api_paths_are_json_404_and_wrong_methods_json_405() {
     let wrong = server.delete("/api/config").send();
     assert_eq!(wrong.status, 405);
     assert_eq!(wrong.json()["status"], "error");
-    assert_eq!(wrong.header("Allow"), Some("GET"));
+    assert_eq!(wrong.header("Allow"), Some("GET, PATCH"));
     let wrong = server.get("/api/auth/login").send();
     assert_eq!((wrong.status, wrong.header("Allow")), (405, Some("POST")));
 }
@@ -84,4 +84,17 @@ fn the_database_never_holds_session_cookies_in_plain_text() {
     let value = cookie.split('=').nth(1).unwrap();
     assert!(!crate::support::contains_bytes(&crate::support::database_bytes(&server), value.as_bytes()));
     assert!(!crate::support::contains_bytes(&crate::support::database_bytes(&server), PASSWORD.as_bytes()));
+}
+
+#[test]
+fn a_huge_declared_length_is_refused_and_the_server_stays_up() {
+    let server = Server::start();
+    for length in ["4000000000", "1000000000000000"] {
+        let head = format!(
+            "POST /api/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {length}\r\n\r\nabc"
+        );
+        let response = crate::support::http::raw(&server.addr, head.as_bytes()).expect("an answer");
+        assert_eq!(response.status, 413, "{length}");
+    }
+    assert_eq!(server.get("/api/config").send().status, 200, "still serving");
 }

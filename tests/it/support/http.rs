@@ -91,13 +91,15 @@ impl Request {
         }
         stream.write_all(head.as_bytes()).expect("send head");
         if self.chunked {
+            // The server may answer (413) and close before the end: stop writing then.
+            let mut encoded = Vec::new();
             for chunk in self.body.chunks(1000) {
-                stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).unwrap();
-                stream.write_all(chunk).unwrap();
-                stream.write_all(b"\r\n").unwrap();
+                encoded.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                encoded.extend_from_slice(chunk);
+                encoded.extend_from_slice(b"\r\n");
             }
-            // The server may already have answered (413) and closed: ignore write errors.
-            let _ = stream.write_all(b"0\r\n\r\n");
+            encoded.extend_from_slice(b"0\r\n\r\n");
+            let _ = stream.write_all(&encoded);
         } else {
             let _ = stream.write_all(&self.body);
         }
@@ -105,6 +107,16 @@ impl Request {
         let _ = stream.read_to_end(&mut raw);
         Response::parse(&raw)
     }
+}
+
+/// Sends `bytes` as they are (a malformed or hostile request) and reads the answer.
+pub fn raw(addr: &str, bytes: &[u8]) -> Option<Response> {
+    let mut stream = TcpStream::connect(addr).expect("connect to the test server");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let _ = stream.write_all(bytes);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    raw.windows(4).any(|w| w == b"\r\n\r\n").then(|| Response::parse(&raw))
 }
 
 #[derive(Debug, Clone)]
