@@ -3,10 +3,13 @@
 
 pub mod app_config;
 pub mod auth;
+pub mod equipments;
 pub mod oauth;
 pub mod profile;
 pub mod sports;
+pub mod stats;
 pub mod users;
+pub mod workouts;
 
 use rouille::Response;
 use serde_json::{Value, json};

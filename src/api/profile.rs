@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::{json_object, ok, sports, users};
 use crate::accounts::profile::{self, AccountChange, AccountError};
+use crate::equipments::{self, equipment_json};
 use crate::guard::{NO_AUTH, Via};
 use crate::http::HttpError;
 use crate::server::Ctx;
@@ -16,7 +17,7 @@ use crate::store;
 fn own_profile(ctx: &Ctx<'_>, message: Option<&str>) -> Result<Response, HttpError> {
     let viewer = ctx.caller.user()?;
     let user = store::users::by_id(&ctx.db, viewer.id)?.ok_or_else(|| HttpError::unauthorized(NO_AUTH))?;
-    let mut body = json!({ "status": "success", "data": users::own_profile_json(&user, viewer) });
+    let mut body = json!({ "status": "success", "data": users::user_json(&ctx.db, &user, Some(viewer))? });
     if let Some(message) = message {
         body["message"] = json!(message);
     }
@@ -78,10 +79,15 @@ pub fn edit_sport(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         store::sports::one(&ctx.db, sport_id, Some(user_id))?.ok_or_else(sports::sport_does_not_exist)?;
     let current = UserSport::new(sport, prefs);
     let prefs = apply_changes(&current, &body).map_err(HttpError::bad_request)?;
-    if let Some(ids) = body.get("default_equipment_ids") {
-        sports::check_default_equipments(ids)?;
-    }
-    ctx.db.write(|tx| store::sports::save_preferences(tx, user_id, sport_id, &prefs))?;
+    let defaults = ctx.db.write(|tx| {
+        let mut defaults = store::equipments::defaults_of_sport(tx, user_id, sport_id)?;
+        if let Some(ids) = body.get("default_equipment_ids").filter(|ids| !ids.is_null()) {
+            defaults = equipments::resolve(tx, user_id, sport_id, ids, &defaults)?;
+            store::equipments::set_defaults_of_sport(tx, user_id, sport_id, &defaults)?;
+        }
+        store::sports::save_preferences(tx, user_id, sport_id, &prefs)?;
+        Ok::<_, HttpError>(store::equipments::by_ids(tx, &defaults)?)
+    })?;
     let saved = UserSport::new(current.sport, Some(prefs));
     Ok(ok(json!({
         "status": "success",
@@ -93,7 +99,7 @@ pub fn edit_sport(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
             "is_active": saved.prefs.is_active,
             "pace_speed_display": saved.prefs.pace_speed_display,
             "stopped_speed_threshold": saved.prefs.stopped_speed_threshold,
-            "default_equipments": [],
+            "default_equipments": defaults.iter().map(equipment_json).collect::<Vec<_>>(),
         },
     })))
 }

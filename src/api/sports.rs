@@ -5,10 +5,12 @@ use serde_json::{Value, json};
 
 use super::{json_object, ok};
 use crate::accounts::Role;
+use crate::equipments::equipment_json;
 use crate::http::{self, HttpError};
 use crate::server::Ctx;
 use crate::sports::{UserSport, color_number, supports_pace};
 use crate::store;
+use crate::store::equipments::Equipment;
 
 pub fn sport_does_not_exist() -> HttpError {
     HttpError::not_found("sport does not exist")
@@ -22,8 +24,9 @@ pub fn color_json(sport: &UserSport) -> Value {
     json!(sport.prefs.color.as_deref().and_then(color_number))
 }
 
-/// The sport object; `has_workouts` only when asked for (admins).
-pub fn sport_json(sport: &UserSport, has_workouts: Option<bool>) -> Value {
+/// The sport object with the user's default equipment; `has_workouts` only
+/// when asked for (admins).
+pub fn sport_json(sport: &UserSport, defaults: &[&Equipment], has_workouts: Option<bool>) -> Value {
     let mut value = json!({
         "id": sport.sport.id,
         "label": sport.sport.label,
@@ -31,7 +34,7 @@ pub fn sport_json(sport: &UserSport, has_workouts: Option<bool>) -> Value {
         "is_active_for_user": sport.is_active_for_user(),
         "color": color_json(sport),
         "stopped_speed_threshold": sport.prefs.stopped_speed_threshold,
-        "default_equipments": [],
+        "default_equipments": defaults.iter().map(|e| equipment_json(e)).collect::<Vec<_>>(),
     });
     if supports_pace(sport.sport.id) {
         value["pace_speed_display"] = json!(sport.prefs.pace_speed_display);
@@ -46,17 +49,32 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let viewer = ctx.caller.user.as_ref();
     let check_workouts =
         viewer.is_some_and(|v| v.role >= Role::Admin) && http::query(ctx.req).text("check_workouts") == Some("true");
-    let sports: Vec<Value> = store::sports::all(&ctx.db, viewer.map(|v| v.id))?
-        .into_iter()
-        .map(|(sport, prefs)| sport_json(&UserSport::new(sport, prefs), check_workouts.then_some(false)))
-        .collect();
+    let defaults = match viewer {
+        Some(v) => store::equipments::defaults_of_user(&ctx.db, v.id)?,
+        None => Vec::new(),
+    };
+    let mut sports = Vec::new();
+    for (sport, prefs) in store::sports::all(&ctx.db, viewer.map(|v| v.id))? {
+        let has_workouts =
+            if check_workouts { Some(store::workouts::sport_has_workouts(&ctx.db, sport.id)?) } else { None };
+        let own: Vec<&Equipment> = defaults.iter().filter(|(s, _)| *s == sport.id).map(|(_, e)| e).collect();
+        sports.push(sport_json(&UserSport::new(sport, prefs), &own, has_workouts));
+    }
     Ok(ok(json!({ "status": "success", "data": { "sports": sports } })))
 }
 
-pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+/// One sport as the caller sees it.
+fn one(ctx: &Ctx<'_>, sport_id: i64) -> Result<Value, HttpError> {
     let viewer = ctx.caller.user()?.id;
-    let (sport, prefs) = store::sports::one(&ctx.db, ctx.int_param(0), Some(viewer))?.ok_or_else(not_found_data)?;
-    Ok(ok(json!({ "status": "success", "data": { "sports": [sport_json(&UserSport::new(sport, prefs), None)] } })))
+    let (sport, prefs) = store::sports::one(&ctx.db, sport_id, Some(viewer))?.ok_or_else(not_found_data)?;
+    let defaults =
+        store::equipments::by_ids(&ctx.db, &store::equipments::defaults_of_sport(&ctx.db, viewer, sport_id)?)?;
+    Ok(sport_json(&UserSport::new(sport, prefs), &defaults.iter().collect::<Vec<_>>(), None))
+}
+
+pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let sport = one(ctx, ctx.int_param(0))?;
+    Ok(ok(json!({ "status": "success", "data": { "sports": [sport] } })))
 }
 
 pub fn update(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
@@ -65,22 +83,6 @@ pub fn update(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let sport_id = ctx.int_param(0);
     store::sports::one(&ctx.db, sport_id, None)?.ok_or_else(not_found_data)?;
     ctx.db.write(|tx| store::sports::set_active(tx, sport_id, active))?;
-    let viewer = ctx.caller.user()?.id;
-    let (sport, prefs) = store::sports::one(&ctx.db, sport_id, Some(viewer))?.ok_or_else(not_found_data)?;
-    Ok(ok(json!({ "status": "success", "data": { "sports": [sport_json(&UserSport::new(sport, prefs), None)] } })))
-}
-
-/// `default_equipment_ids` must name the user's equipment; none exists yet.
-pub fn check_default_equipments(ids: &Value) -> Result<(), HttpError> {
-    let ids = ids
-        .as_array()
-        .and_then(|items| items.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
-        .ok_or_else(|| HttpError::bad_request("equipment_ids must be an array of strings"))?;
-    match ids.first() {
-        None => Ok(()),
-        Some(id) => Err(HttpError::new(
-            400,
-            json!({ "status": "not_found", "equipment_id": id, "message": format!("equipment with id {id} does not exist") }),
-        )),
-    }
+    let sport = one(ctx, sport_id)?;
+    Ok(ok(json!({ "status": "success", "data": { "sports": [sport] } })))
 }

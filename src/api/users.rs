@@ -9,10 +9,14 @@ use serde_json::{Map, Value, json};
 use super::{json_object, ok, page_param, pagination, str_field};
 use crate::accounts::Role;
 use crate::accounts::admin::{self, AdminChange, Refusal};
-use crate::dates::{http_date, http_date_of_day};
+use rusqlite::Connection;
+
+use crate::dates::{http_date, http_date_of_day, timedelta};
+use crate::equipments::round;
 use crate::http::{self, HttpError};
 use crate::server::Ctx;
 use crate::store::users::{self, AuthUser, User, UserOrder, UserQuery};
+use crate::store::workouts;
 
 /// The "light" object of lists, with what this viewer may add.
 pub fn light_json(user: &User, viewer: Option<&AuthUser>) -> Value {
@@ -20,7 +24,7 @@ pub fn light_json(user: &User, viewer: Option<&AuthUser>) -> Value {
         "created_at": http_date(user.created_at),
         "followers": 0,
         "following": 0,
-        "nb_workouts": 0,
+        "nb_workouts": user.nb_workouts,
         "picture": false,
         "role": user.role.name(),
         "suspended_at": user.suspended_at.map(http_date),
@@ -40,10 +44,14 @@ pub fn light_json(user: &User, viewer: Option<&AuthUser>) -> Value {
     value
 }
 
-/// The full object for a known viewer; anonymous viewers get the light one.
-pub fn user_json(user: &User, viewer: Option<&AuthUser>) -> Value {
+/// The full object for a known viewer (with the user's totals and
+/// records); anonymous viewers get the light one.
+pub fn user_json(conn: &Connection, user: &User, viewer: Option<&AuthUser>) -> Result<Value, HttpError> {
     let mut value = light_json(user, viewer);
-    let Some(viewer) = viewer else { return value };
+    let Some(viewer) = viewer else { return Ok(value) };
+    let totals = workouts::totals(conn, user.id)?;
+    let records = super::stats::records_json(conn, user)?;
+    let sum = |f: fn(&workouts::SportTotals) -> f64| totals.iter().map(f).sum::<f64>();
     let fields = value.as_object_mut().expect("an object");
     merge(
         fields,
@@ -53,12 +61,12 @@ pub fn user_json(user: &User, viewer: Option<&AuthUser>) -> Value {
             "first_name": user.first_name,
             "last_name": user.last_name,
             "location": user.location,
-            "nb_sports": 0,
-            "records": [],
-            "sports_list": [],
-            "total_ascent": 0.0,
-            "total_distance": 0.0,
-            "total_duration": "0:00:00",
+            "nb_sports": totals.len(),
+            "records": records,
+            "sports_list": totals.iter().map(|t| t.sport_id).collect::<Vec<_>>(),
+            "total_ascent": round(sum(|t| t.ascent), 3),
+            "total_distance": round(sum(|t| t.distance), 3),
+            "total_duration": timedelta(sum(|t| t.duration).round()),
         }),
     );
     let itself = viewer.id == user.id;
@@ -71,7 +79,7 @@ pub fn user_json(user: &User, viewer: Option<&AuthUser>) -> Value {
     if itself {
         merge(fields, own_preferences_json(user));
     }
-    value
+    Ok(value)
 }
 
 fn merge(into: &mut Map<String, Value>, extra: Value) {
@@ -108,11 +116,6 @@ fn own_preferences_json(user: &User) -> Value {
         // No elevation service is configured here: FitTrackee then reports "file".
         "missing_elevations_processing": "file",
     })
-}
-
-/// The signed-in user's own full object.
-pub fn own_profile_json(user: &User, viewer: &AuthUser) -> Value {
-    user_json(user, Some(viewer))
 }
 
 const MAX_PER_PAGE: i64 = 50;
@@ -158,7 +161,7 @@ pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let user = users::by_username(&ctx.db, ctx.param(0))?
         .filter(|u| u.is_active || viewer.is_some_and(|v| v.role >= Role::Admin))
         .ok_or_else(user_not_found)?;
-    Ok(ok(json!({ "status": "success", "data": { "users": [user_json(&user, viewer)] } })))
+    Ok(ok(json!({ "status": "success", "data": { "users": [user_json(&ctx.db, &user, viewer)?] } })))
 }
 
 pub fn update(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
@@ -178,7 +181,7 @@ pub fn update(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let username = ctx.param(0).to_string();
     let user =
         admin::update_user(&mut ctx.db, &ctx.app.hasher, &admin, &username, &change, ctx.now).map_err(refusal)?;
-    Ok(ok(json!({ "status": "success", "data": { "users": [user_json(&user, Some(&admin))] } })))
+    Ok(ok(json!({ "status": "success", "data": { "users": [user_json(&ctx.db, &user, Some(&admin))?] } })))
 }
 
 pub fn delete(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {

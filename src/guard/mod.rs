@@ -260,7 +260,12 @@ fn admit_browser(ctx: &mut Ctx<'_>, login: bool, suspended_ok: bool) -> Result<(
         }
     }
     if ctx.req.method() == "POST" {
-        ctx.form = http::read_form(ctx.req, ctx.app.config.max_request_size)?;
+        // Multipart forms carry workout files: the upload limit applies.
+        let mut limit = ctx.app.config.max_request_size;
+        if http::is_multipart(ctx.req) {
+            limit = limit.max(crate::store::app_config::get(&ctx.db)?.max_zip_file_size.max(0) as u64);
+        }
+        ctx.form = http::read_form(ctx.req, limit)?;
         let sent = ctx.form.text(CSRF_FIELD).unwrap_or("");
         if cookie.is_none() || !ct_eq(sent.as_bytes(), csrf_token(ctx).as_bytes()) {
             return Err(HttpError::forbidden(

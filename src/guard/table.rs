@@ -9,7 +9,7 @@
 
 use super::Access;
 use super::Access::Public;
-use crate::accounts::Role::Admin;
+use crate::accounts::Role::{Admin, Moderator};
 use crate::oauth::scopes::Scope::*;
 use crate::server::Handler;
 use crate::{api, web};
@@ -71,6 +71,54 @@ pub static ROUTES: &[Route] = &[
     route(GET, "/api/sports", Access::scope(WorkoutsRead).suspended_ok().anonymous_ok(), api::sports::list),
     route(GET, "/api/sports/{sport_id:int}", Access::scope(WorkoutsRead), api::sports::show),
     route(PATCH, "/api/sports/{sport_id:int}", Access::scope(WorkoutsWrite).min_role(Admin), api::sports::update),
+    // Workouts
+    route(GET, "/api/workouts", Access::scope(WorkoutsRead), api::workouts::list),
+    route(POST, "/api/workouts", Access::scope(WorkoutsWrite), api::workouts::create),
+    route(POST, "/api/workouts/no_gpx", Access::scope(WorkoutsWrite), api::workouts::create_manual),
+    route(GET, "/api/workouts/{workout_id}", Access::scope(WorkoutsRead).anonymous_ok(), api::workouts::show),
+    route(PATCH, "/api/workouts/{workout_id}", Access::scope(WorkoutsWrite), api::workouts::update),
+    route(DELETE, "/api/workouts/{workout_id}", Access::scope(WorkoutsWrite), api::workouts::delete),
+    route(POST, "/api/workouts/{workout_id}/refresh", Access::scope(WorkoutsWrite), api::workouts::refresh),
+    route(
+        GET,
+        "/api/workouts/{workout_id}/chart_data",
+        Access::scope(WorkoutsRead).anonymous_ok(),
+        api::workouts::chart_data,
+    ),
+    route(GET, "/api/workouts/{workout_id}/gpx", Access::scope(WorkoutsRead).anonymous_ok(), api::workouts::gone),
+    route(GET, "/api/workouts/{workout_id}/gpx/download", Access::scope(WorkoutsRead), api::workouts::gpx_download),
+    route(
+        GET,
+        "/api/workouts/{workout_id}/original/download",
+        Access::scope(WorkoutsRead),
+        api::workouts::original_download,
+    ),
+    route(
+        GET,
+        "/api/users/{username}/workouts",
+        Access::scope(WorkoutsRead).anonymous_ok(),
+        api::workouts::user_workouts,
+    ),
+    // Records and statistics
+    route(GET, "/api/records", Access::scope(WorkoutsRead), api::stats::records),
+    route(GET, "/api/stats/{username}/by_time", Access::scope(WorkoutsRead), api::stats::by_time),
+    route(GET, "/api/stats/{username}/by_sport", Access::scope(WorkoutsRead), api::stats::by_sport),
+    route(GET, "/api/stats/all", Access::scope(WorkoutsRead).min_role(Moderator), api::stats::all),
+    // Equipment
+    route(GET, "/api/equipment-types", Access::scope(EquipmentsRead).suspended_ok(), api::equipments::types),
+    route(GET, "/api/equipment-types/{type_id:int}", Access::scope(EquipmentsRead), api::equipments::show_type),
+    route(
+        PATCH,
+        "/api/equipment-types/{type_id:int}",
+        Access::scope(EquipmentsWrite).min_role(Admin),
+        api::equipments::update_type,
+    ),
+    route(GET, "/api/equipments", Access::scope(EquipmentsRead).suspended_ok(), api::equipments::list),
+    route(POST, "/api/equipments", Access::scope(EquipmentsWrite), api::equipments::create),
+    route(GET, "/api/equipments/{equipment_id}", Access::scope(EquipmentsRead).suspended_ok(), api::equipments::show),
+    route(PATCH, "/api/equipments/{equipment_id}", Access::scope(EquipmentsWrite), api::equipments::update),
+    route(DELETE, "/api/equipments/{equipment_id}", Access::scope(EquipmentsWrite), api::equipments::delete),
+    route(POST, "/api/equipments/{equipment_id}/refresh", Access::scope(EquipmentsWrite), api::equipments::refresh),
     // OAuth: apps and authorization are first-party only; token and revoke authenticate the app.
     route(GET, "/api/oauth/apps", Access::first_party().suspended_ok(), api::oauth::list_apps),
     route(POST, "/api/oauth/apps", Access::first_party(), api::oauth::create_app),
@@ -93,6 +141,8 @@ pub static ROUTES: &[Route] = &[
     route(POST, "/logout", Access::signed_in_page(), web::auth::logout),
     route(GET, "/profile", Access::signed_in_page(), web::profile::show),
     route(POST, "/profile", Access::signed_in_page(), web::profile::save),
+    route(GET, "/profile/workouts", Access::signed_in_page(), web::workouts::list),
+    route(POST, "/profile/workouts", Access::signed_in_page().not_suspended(), web::workouts::upload),
     route(GET, "/profile/apps", Access::signed_in_page(), web::apps::list),
     route(GET, "/profile/apps/new", Access::signed_in_page().not_suspended(), web::apps::new_form),
     route(POST, "/profile/apps/new", Access::signed_in_page().not_suspended(), web::apps::create),

@@ -46,6 +46,10 @@ pub fn read_json(req: &Request, limit: u64) -> Result<Value, HttpError> {
     serde_json::from_slice(&body).map_err(|_| HttpError::invalid_payload())
 }
 
+pub fn is_multipart(req: &Request) -> bool {
+    media_type(req) == "multipart/form-data"
+}
+
 fn media_type(req: &Request) -> String {
     let content_type = req.header("Content-Type").unwrap_or("");
     content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()

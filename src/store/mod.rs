@@ -8,11 +8,13 @@
 //! failed request leaves nothing half-written.
 
 pub mod app_config;
+pub mod equipments;
 pub mod oauth;
 pub mod sessions;
 pub mod settings;
 pub mod sports;
 pub mod users;
+pub mod workouts;
 
 use std::fmt;
 use std::ops::Deref;
@@ -30,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_accounts.sql"),
     include_str!("migrations/002_oauth.sql"),
     include_str!("migrations/003_sports.sql"),
+    include_str!("migrations/004_workouts.sql"),
 ];
 
 /// Idle connections kept for reuse; more are opened under load and closed after.

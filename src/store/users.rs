@@ -16,6 +16,7 @@ pub struct User {
     pub created_at: i64,
     /// `None`: never accepted; `Some(false)`: accepted before the current policy.
     pub accepted_current_policy: Option<bool>,
+    pub nb_workouts: i64,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub bio: Option<String>,
@@ -76,7 +77,8 @@ const USER_COLUMNS: &str = "id, username, email, role, is_active, suspended_at, 
     date_format, weekm, imperial_units, display_ascent, start_elevation_at_zero, use_raw_gpx_speed, \
     use_dark_mode, split_workout_charts, segments_creation_event, workouts_visibility, \
     analysis_visibility, map_visibility, hr_visibility, calories_visibility, \
-    manually_approves_followers, hide_profile_in_users_directory, missing_elevations_processing";
+    manually_approves_followers, hide_profile_in_users_directory, missing_elevations_processing, \
+    (SELECT coalesce(sum(t.workouts), 0) FROM user_sport_totals t WHERE t.user_id = users.id)";
 
 fn user_from_row(row: &Row<'_>) -> Result<User, Error> {
     Ok(User {
@@ -88,6 +90,7 @@ fn user_from_row(row: &Row<'_>) -> Result<User, Error> {
         suspended_at: row.get(5)?,
         created_at: row.get(6)?,
         accepted_current_policy: row.get(7)?,
+        nb_workouts: row.get(32)?,
         first_name: row.get(8)?,
         last_name: row.get(9)?,
         bio: row.get(10)?,
@@ -294,7 +297,8 @@ impl UserOrder {
 }
 
 /// Workouts per user, for sorting the directory.
-const WORKOUTS_COUNT: &str = "0";
+const WORKOUTS_COUNT: &str =
+    "(SELECT coalesce(sum(t.workouts), 0) FROM user_sport_totals t WHERE t.user_id = users.id)";
 
 pub struct UserQuery<'a> {
     /// A part of the username (any case).

@@ -16,6 +16,7 @@ use crate::store::users::{self, AuthUser, User};
 #[derive(Clone, Copy, PartialEq)]
 pub enum Tab {
     Profile,
+    Workouts,
     Apps,
 }
 
@@ -24,6 +25,7 @@ pub fn tabs(active: Tab) -> Markup {
     html! {
         nav.tabs {
             a class=(class(Tab::Profile)) href="/profile" { "Profile" }
+            a class=(class(Tab::Workouts)) href="/profile/workouts" { "Workouts" }
             a class=(class(Tab::Apps)) href="/profile/apps" { "Apps" }
         }
     }

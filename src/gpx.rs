@@ -1,0 +1,328 @@
+//! Reading GPX files: the first track, its segments and points (position,
+//! elevation, time, and heart rate, cadence and power from Garmin's
+//! TrackPointExtension or the power extension), the track name, description
+//! and calories, and the file's creator. Element names are matched without
+//! their namespace, so GPX 1.0 and 1.1 and every extension prefix work.
+//!
+//! Anything malformed is an error with a message for the uploader, never a
+//! panic: the input comes from anyone with `workouts:write`.
+
+use std::fmt;
+
+use roxmltree::{Document, Node, ParsingOptions};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub elevation: Option<f64>,
+    /// Seconds since the Unix epoch (UTC), with fractions.
+    pub time: f64,
+    pub heart_rate: Option<f64>,
+    pub cadence: Option<f64>,
+    pub power: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Track {
+    /// The `creator` attribute of the file (the device or app).
+    pub creator: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Calories from Garmin's TrackStatsExtension, when present.
+    pub calories: Option<f64>,
+    /// Segments with at least two points.
+    pub segments: Vec<Vec<Point>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GpxError {
+    /// Not well-formed XML, or not a GPX document.
+    Unreadable,
+    NoTracks,
+    /// A point has no `<time>`: durations and speeds cannot be computed.
+    MissingTime,
+    /// A coordinate, elevation or time that cannot be real.
+    Invalid(&'static str),
+    NoValidSegments,
+}
+
+impl fmt::Display for GpxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GpxError::Unreadable => f.write_str("error when parsing gpx file"),
+            GpxError::NoTracks => f.write_str("no tracks in gpx file"),
+            GpxError::MissingTime => f.write_str("<time> is missing in gpx file"),
+            GpxError::Invalid(what) => write!(f, "gpx file is invalid: {what}"),
+            GpxError::NoValidSegments => f.write_str("no valid segments in file"),
+        }
+    }
+}
+
+/// Elements in a file, bounded so that a hostile file cannot exhaust memory.
+const NODES_LIMIT: u32 = 4_000_000;
+
+pub fn parse(bytes: &[u8]) -> Result<Track, GpxError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| GpxError::Unreadable)?;
+    let options = ParsingOptions { allow_dtd: false, nodes_limit: NODES_LIMIT, ..ParsingOptions::default() };
+    let document = Document::parse_with_options(text, options).map_err(|_| GpxError::Unreadable)?;
+    let root = document.root_element();
+    if root.tag_name().name() != "gpx" {
+        return Err(GpxError::Unreadable);
+    }
+    let track = child(root, "trk").ok_or(GpxError::NoTracks)?;
+    let mut segments = Vec::new();
+    for segment in children(track, "trkseg") {
+        let points = children(segment, "trkpt").map(point).collect::<Result<Vec<_>, _>>()?;
+        if points.len() >= 2 {
+            segments.push(points);
+        }
+    }
+    if segments.is_empty() {
+        return Err(GpxError::NoValidSegments);
+    }
+    Ok(Track {
+        creator: root.attribute("creator").map(str::to_owned).filter(|c| !c.is_empty()),
+        name: child_text(track, "name"),
+        description: child_text(track, "desc"),
+        calories: child(track, "extensions").and_then(|e| descendant_number(e, &["Calories", "calories"])),
+        segments,
+    })
+}
+
+fn point(node: Node<'_, '_>) -> Result<Point, GpxError> {
+    let coordinate = |name: &str, limit: f64| {
+        node.attribute(name)
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite() && v.abs() <= limit)
+            .ok_or(GpxError::Invalid("a point has no valid latitude or longitude"))
+    };
+    let latitude = coordinate("lat", 90.0)?;
+    let longitude = coordinate("lon", 180.0)?;
+    let elevation = match child_text(node, "ele") {
+        None => None,
+        Some(text) => Some(
+            text.parse::<f64>()
+                .ok()
+                .filter(|e| e.is_finite() && (-12_000.0..=12_000.0).contains(e))
+                .ok_or(GpxError::Invalid("an elevation is not a number of meters"))?,
+        ),
+    };
+    let time = parse_time(&child_text(node, "time").ok_or(GpxError::MissingTime)?)?;
+    let extensions = child(node, "extensions");
+    let reading = |names: &[&str]| extensions.and_then(|e| descendant_number(e, names)).filter(|v| *v >= 0.0);
+    Ok(Point {
+        latitude,
+        longitude,
+        elevation,
+        time,
+        heart_rate: reading(&["hr"]),
+        cadence: reading(&["cad"]),
+        power: reading(&["power", "PowerInWatts"]),
+    })
+}
+
+/// RFC 3339 (`2018-03-13T12:44:45Z`, with fractions or an offset); a time
+/// without offset is taken as UTC, as GPX requires.
+pub fn parse_time(text: &str) -> Result<f64, GpxError> {
+    let invalid = GpxError::Invalid("a time is not an ISO 8601 date and time");
+    let timestamp = match text.parse::<jiff::Timestamp>() {
+        Ok(timestamp) => timestamp,
+        Err(_) => {
+            let civil: jiff::civil::DateTime = text.parse().map_err(|_| invalid.clone())?;
+            jiff::tz::TimeZone::UTC.to_timestamp(civil).map_err(|_| invalid.clone())?
+        }
+    };
+    Ok(timestamp.as_millisecond() as f64 / 1000.0)
+}
+
+fn children<'a, 'input>(node: Node<'a, 'input>, name: &'static str) -> impl Iterator<Item = Node<'a, 'input>> {
+    node.children().filter(move |c| c.is_element() && c.tag_name().name() == name)
+}
+
+fn child<'a, 'input>(node: Node<'a, 'input>, name: &'static str) -> Option<Node<'a, 'input>> {
+    children(node, name).next()
+}
+
+fn child_text(node: Node<'_, '_>, name: &'static str) -> Option<String> {
+    child(node, name).and_then(|c| c.text()).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+fn descendant_number(node: Node<'_, '_>, names: &[&str]) -> Option<f64> {
+    node.descendants()
+        .find(|d| d.is_element() && names.contains(&d.tag_name().name()))
+        .and_then(|d| d.text())
+        .and_then(|t| t.trim().parse::<f64>().ok())
+        .filter(|v| v.is_finite())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// (lat, lon, elevation, seconds after 2018-03-13T12:00:00Z).
+    pub type TestPoint = (f64, f64, Option<f64>, i64);
+
+    /// A GPX document with one track of `segments`.
+    pub fn document(segments: &[Vec<TestPoint>]) -> String {
+        let mut gpx = String::from(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="Test device" xmlns="http://www.topografix.com/GPX/1/1"
+     xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">
+<trk><name>Morning run</name><desc>easy</desc>"#,
+        );
+        for segment in segments {
+            gpx.push_str("<trkseg>");
+            for (lat, lon, ele, seconds) in segment {
+                let time = jiff::Timestamp::from_second(1_520_942_400 + seconds).unwrap();
+                gpx.push_str(&format!(r#"<trkpt lat="{lat}" lon="{lon}">"#));
+                if let Some(ele) = ele {
+                    gpx.push_str(&format!("<ele>{ele}</ele>"));
+                }
+                gpx.push_str(&format!("<time>{time}</time></trkpt>"));
+            }
+            gpx.push_str("</trkseg>");
+        }
+        gpx.push_str("</trk></gpx>");
+        gpx
+    }
+
+    #[test]
+    fn reads_the_first_track_with_extensions() {
+        let gpx = r#"<?xml version="1.0"?>
+<gpx xmlns="http://www.topografix.com/GPX/1/1" creator="Garmin Connect"
+     xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
+     xmlns:gpxtrkx="http://www.garmin.com/xmlschemas/TrackStatsExtension/v1">
+ <trk><name> Lunch ride </name>
+  <extensions><gpxtrkx:TrackStatsExtension><gpxtrkx:Calories>512</gpxtrkx:Calories></gpxtrkx:TrackStatsExtension></extensions>
+  <trkseg>
+   <trkpt lat="44.68" lon="6.07"><ele>998.5</ele><time>2018-03-13T12:44:45Z</time>
+     <extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>92</gpxtpx:hr><gpxtpx:cad>80</gpxtpx:cad></gpxtpx:TrackPointExtension><power>210</power></extensions></trkpt>
+   <trkpt lat="44.681" lon="6.071"><time>2018-03-13T14:44:50.500+02:00</time></trkpt>
+  </trkseg>
+  <trkseg><trkpt lat="1" lon="1"><time>2018-03-13T12:45:00Z</time></trkpt></trkseg>
+ </trk>
+ <trk><name>second track is ignored</name></trk>
+</gpx>"#;
+        let track = parse(gpx.as_bytes()).unwrap();
+        assert_eq!(track.creator.as_deref(), Some("Garmin Connect"));
+        assert_eq!(track.name.as_deref(), Some("Lunch ride"));
+        assert_eq!(track.calories, Some(512.0));
+        assert_eq!(track.segments.len(), 1, "one-point segments are dropped");
+        let [first, second] = &track.segments[0][..] else { panic!() };
+        assert_eq!((first.heart_rate, first.cadence, first.power), (Some(92.0), Some(80.0), Some(210.0)));
+        assert_eq!(first.elevation, Some(998.5));
+        assert_eq!(first.time, 1_520_945_085.0);
+        assert_eq!(second.time, 1_520_945_090.5, "offsets are applied");
+        assert_eq!(second.elevation, None);
+    }
+
+    #[test]
+    fn gpx_1_0_and_times_without_offset() {
+        let gpx = r#"<gpx version="1.0" xmlns="http://www.topografix.com/GPX/1/0"><trk><trkseg>
+            <trkpt lat="1" lon="2"><time>2018-03-13T12:44:45</time></trkpt>
+            <trkpt lat="1.001" lon="2"><time>2018-03-13T12:44:55</time></trkpt></trkseg></trk></gpx>"#;
+        let track = parse(gpx.as_bytes()).unwrap();
+        assert_eq!(track.segments[0][0].time, 1_520_945_085.0);
+        assert_eq!(track.creator, None);
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        let cases: [(&str, GpxError); 8] = [
+            ("not xml at all", GpxError::Unreadable),
+            ("<kml></kml>", GpxError::Unreadable),
+            ("<gpx></gpx>", GpxError::NoTracks),
+            (
+                "<gpx><trk><trkseg><trkpt lat='1' lon='1'/><trkpt lat='1' lon='2'/></trkseg></trk></gpx>",
+                GpxError::MissingTime,
+            ),
+            (
+                "<gpx><trk><trkseg><trkpt lat='91' lon='1'><time>2018-03-13T12:44:45Z</time></trkpt></trkseg></trk></gpx>",
+                GpxError::Invalid("a point has no valid latitude or longitude"),
+            ),
+            (
+                "<gpx><trk><trkseg><trkpt lat='1' lon='1'><time>yesterday</time></trkpt></trkseg></trk></gpx>",
+                GpxError::Invalid("a time is not an ISO 8601 date and time"),
+            ),
+            (
+                "<gpx><trk><trkseg><trkpt lat='1' lon='1'><ele>NaN</ele><time>2018-03-13T12:44:45Z</time></trkpt></trkseg></trk></gpx>",
+                GpxError::Invalid("an elevation is not a number of meters"),
+            ),
+            (
+                "<gpx><trk><trkseg><trkpt lat='1' lon='1'><time>2018-03-13T12:44:45Z</time></trkpt></trkseg></trk></gpx>",
+                GpxError::NoValidSegments,
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse(text.as_bytes()), Err(expected), "{text}");
+        }
+        assert_eq!(parse(&[0xff, 0xfe, 0x00]), Err(GpxError::Unreadable));
+        let with_dtd = r#"<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "aaaa">]><gpx>&a;</gpx>"#;
+        assert_eq!(parse(with_dtd.as_bytes()), Err(GpxError::Unreadable), "no DTDs, no entity expansion");
+    }
+
+    mod properties {
+        use super::*;
+        use crate::workouts::analysis::{analyze, chart};
+        use proptest::prelude::*;
+
+        fn sample() -> Vec<u8> {
+            let points: Vec<_> =
+                (0..40).map(|i| (45.0 + i as f64 * 0.0002, 6.0, Some(100.0 + i as f64), i as i64 * 5)).collect();
+            document(&[points.clone(), points]).into_bytes()
+        }
+
+        /// Whatever parses must analyze without panicking either.
+        fn parse_and_analyze(bytes: &[u8]) {
+            if let Ok(track) = parse(bytes) {
+                let analysis = analyze(&track, 1.0, false);
+                assert!(analysis.workout.distance_km >= 0.0);
+                chart(&track);
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+                parse_and_analyze(&bytes);
+            }
+
+            #[test]
+            fn mutated_gpx_never_panics(
+                edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+                cut in any::<prop::sample::Index>(),
+            ) {
+                let mut bytes = sample();
+                for (at, byte) in edits {
+                    let i = at.index(bytes.len());
+                    bytes[i] = byte;
+                }
+                parse_and_analyze(&bytes);
+                parse_and_analyze(&bytes[..cut.index(bytes.len())]);
+            }
+
+            #[test]
+            fn extreme_numbers_never_panic(
+                lat in prop::num::f64::ANY, lon in prop::num::f64::ANY, ele in prop::num::f64::ANY, t in any::<i32>(),
+            ) {
+                let text = format!(
+                    "<gpx><trk><trkseg><trkpt lat='{lat}' lon='{lon}'><ele>{ele}</ele><time>2018-03-13T12:44:45Z</time></trkpt>\
+                     <trkpt lat='1' lon='1'><time>{}</time></trkpt></trkseg></trk></gpx>",
+                    jiff::Timestamp::from_second(i64::from(t)).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+                );
+                parse_and_analyze(text.as_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn documents_built_by_the_helper_parse() {
+        let gpx = document(&[vec![(1.0, 1.0, Some(10.0), 0), (1.001, 1.0, None, 10)]]);
+        let track = parse(gpx.as_bytes()).unwrap();
+        assert_eq!(track.segments[0].len(), 2);
+        assert_eq!(track.segments[0][1].time - track.segments[0][0].time, 10.0);
+    }
+}

@@ -1,0 +1,124 @@
+//! My workouts: a list (date, sport, title, distance, duration) and an
+//! upload form that goes through the same code as `POST /api/workouts`.
+
+use maud::{Markup, html};
+use rouille::Response;
+use serde_json::{Map, Value, json};
+
+use super::profile::{Tab, tabs};
+use super::{csrf_field, html_response, page, see_other};
+use crate::dates::timedelta;
+use crate::http::{self, HttpError};
+use crate::server::Ctx;
+use crate::store::workouts::{self as store, WorkoutFilter, WorkoutOrder};
+use crate::store::{sports, users};
+use crate::workouts::{self as domain, Upload};
+
+const PER_PAGE: i64 = 20;
+
+pub fn list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let query = http::query(ctx.req);
+    let notice = query.text("uploaded").map(|_| "Workout uploaded.");
+    render(ctx, 200, notice, None)
+}
+
+fn render(ctx: &Ctx<'_>, status: u16, notice: Option<&str>, error: Option<&str>) -> Result<Response, HttpError> {
+    let auth = ctx.caller.user()?.clone();
+    let user = users::by_id(&ctx.db, auth.id)?.ok_or_else(|| HttpError::redirect("/login"))?;
+    let page_number = crate::api::page_param(&http::query(ctx.req));
+    let filter = WorkoutFilter::of_user(user.id);
+    let total = store::count(&ctx.db, &filter)?;
+    let workouts =
+        store::page(&ctx.db, &filter, WorkoutOrder::WorkoutDate, false, PER_PAGE, (page_number - 1) * PER_PAGE)?;
+    let sports = sports::all(&ctx.db, Some(user.id))?;
+    let label = |id: i64| sports.iter().find(|(s, _)| s.id == id).map_or("", |(s, _)| s.label.as_str());
+    let local = |at: i64| {
+        jiff::Timestamp::from_second(at)
+            .ok()
+            .and_then(|t| t.in_tz(&user.prefs.timezone).ok())
+            .map(|z| z.strftime("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default()
+    };
+    let pages = (total + PER_PAGE - 1) / PER_PAGE;
+    let markup = html! {
+        (tabs(Tab::Workouts))
+        h1 { "Workouts" }
+        @if let Some(notice) = notice { p.notice { (notice) } }
+        @if let Some(error) = error { p.error role="alert" { (error) } }
+        (upload_form(ctx, &sports))
+        h2 { (total) " workouts" }
+        @if workouts.is_empty() {
+            p { "No workout yet: upload a GPX file, or connect an app in the Apps tab." }
+        } @else {
+            table #workouts {
+                thead { tr { th { "Date" } th { "Sport" } th { "Title" } th { "Distance" } th { "Duration" } } }
+                tbody {
+                    @for w in &workouts {
+                        tr {
+                            td { (local(w.workout_date)) }
+                            td { (label(w.sport_id)) }
+                            td { (w.title) }
+                            td { (format!("{:.2} km", w.measures.distance)) }
+                            td { (timedelta(w.measures.duration.round())) }
+                        }
+                    }
+                }
+            }
+            @if pages > 1 {
+                p.actions {
+                    @if page_number > 1 { a href={ "/profile/workouts?page=" (page_number - 1) } { "Newer" } }
+                    span { "Page " (page_number) " of " (pages) }
+                    @if page_number < pages { a href={ "/profile/workouts?page=" (page_number + 1) } { "Older" } }
+                }
+            }
+        }
+    };
+    Ok(html_response(status, page("Workouts", Some(&auth), markup)))
+}
+
+fn upload_form(ctx: &Ctx<'_>, sports: &[(sports::Sport, Option<sports::SportPreferences>)]) -> Markup {
+    html! {
+        form.card method="post" action="/profile/workouts" enctype="multipart/form-data" {
+            (csrf_field(ctx))
+            label { "GPX file" input #file type="file" name="file" accept=".gpx" required; }
+            label {
+                "Sport"
+                select #sport_id name="sport_id" {
+                    @for (sport, _) in sports.iter().filter(|(s, _)| s.is_active) {
+                        option value=(sport.id) { (sport.label) }
+                    }
+                }
+            }
+            label { "Title (optional)" input name="title" maxlength="255"; }
+            button type="submit" id="upload" { "Upload" }
+        }
+    }
+}
+
+pub fn upload(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let user = users::by_id(&ctx.db, ctx.caller.user()?.id)?.ok_or_else(|| HttpError::redirect("/login"))?;
+    let form = std::mem::take(&mut ctx.form);
+    let file = form.file("file");
+    let file_name = file.and_then(|f| f.filename.as_deref()).unwrap_or("");
+    let content = file.map_or(&[][..], |f| &f.data[..]);
+    let mut data = Map::new();
+    data.insert("sport_id".into(), json!(form.text("sport_id").and_then(|s| s.parse::<i64>().ok())));
+    if let Some(title) = form.text("title").filter(|t| !t.trim().is_empty()) {
+        data.insert("title".into(), Value::String(title.to_string()));
+    }
+    let config = crate::store::app_config::get(&ctx.db)?;
+    let created = domain::check_file_name(file_name)
+        .and_then(|()| {
+            if content.len() as i64 > config.max_single_file_size {
+                Err(HttpError::message(413, "fail", "the file is larger than this server accepts"))
+            } else {
+                Ok(())
+            }
+        })
+        .and_then(|()| domain::create_from_file(&mut ctx.db, &user, &data, &Upload { file_name, content }, ctx.now));
+    match created {
+        Ok(_) => Ok(see_other("/profile/workouts?uploaded=1")),
+        Err(e) if e.status >= 500 => Err(e),
+        Err(e) => render(ctx, e.status, None, Some(&e.text())),
+    }
+}
