@@ -14,3 +14,4 @@ mod pages;
 mod profile;
 mod sports;
 mod users;
+mod workouts;
