@@ -25,6 +25,11 @@ pub struct Config {
     pub workers: usize,
     /// Largest request body accepted outside workout uploads, in bytes.
     pub max_request_size: u64,
+    /// Seconds a request body may take to arrive (slow senders get 408).
+    pub request_timeout: u64,
+    /// Largest size of the database file in bytes (0: no limit). When it is
+    /// reached, writes answer 503 until space is freed.
+    pub max_database_size: u64,
     pub oauth: OAuthConfig,
 }
 
@@ -46,6 +51,8 @@ impl Default for Config {
             trusted_proxies: vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1])],
             workers: 8,
             max_request_size: 1024 * 1024,
+            request_timeout: 60,
+            max_database_size: 0,
             oauth: OAuthConfig {
                 code_lifetime: 300,
                 access_token_lifetime: 864_000,
@@ -72,6 +79,11 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
+    /// How long a request body may take to arrive.
+    pub fn body_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.request_timeout)
+    }
+
     /// Loads the configuration the way `serve` and the CLI do.
     pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
         let file = match explicit {
@@ -122,6 +134,12 @@ impl Config {
         }
         if let Some(v) = keys.take_int("max_request_size", 1024, 1 << 30)? {
             config.max_request_size = v as u64;
+        }
+        if let Some(v) = keys.take_int("request_timeout", 1, 3600)? {
+            config.request_timeout = v as u64;
+        }
+        if let Some(v) = keys.take_int("max_database_size", 0, i64::MAX)? {
+            config.max_database_size = v as u64;
         }
         if let Some(table) = keys.take_table("oauth")? {
             let mut oauth = Keys { table, origin, prefix: "oauth." };
@@ -298,6 +316,8 @@ mod tests {
             trusted_proxies = ["10.0.0.1"]
             workers = 4
             max_request_size = 2048
+            request_timeout = 30
+            max_database_size = 1000000
             [oauth]
             code_lifetime = 60
             access_token_lifetime = 3600
@@ -309,7 +329,7 @@ mod tests {
         assert_eq!(c.listen.port(), 8080);
         assert_eq!(c.public_url.as_deref(), Some("https://fit.example.org"));
         assert_eq!(c.trusted_proxies, vec![IpAddr::from([10, 0, 0, 1])]);
-        assert_eq!((c.workers, c.max_request_size), (4, 2048));
+        assert_eq!((c.workers, c.max_request_size, c.request_timeout, c.max_database_size), (4, 2048, 30, 1_000_000));
         assert_eq!(c.oauth.code_lifetime, 60);
         assert_eq!(c.oauth.refresh_token_lifetime, 7200);
         assert!(c.oauth.allow_http_redirect_uris);

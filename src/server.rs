@@ -2,7 +2,7 @@
 //! dispatcher (route → guard → handler → security headers → one log line).
 
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rouille::{Request, Response};
 use serde_json::Value;
@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::guard::{self, Caller, table};
 use crate::http::{self, Form, HttpError};
 use crate::store::{self, Db, Store};
+use crate::throttle::{Account, Attempt, Throttle};
 use crate::web;
 
 pub struct App {
@@ -19,6 +20,7 @@ pub struct App {
     pub store: Store,
     pub hasher: Hasher,
     pub keys: Keys,
+    pub throttle: Throttle,
 }
 
 /// Keys generated on first start and kept in the database.
@@ -29,7 +31,7 @@ pub struct Keys {
 
 impl App {
     pub fn open(config: Config) -> Result<App, store::OpenError> {
-        let store = Store::open(&config.database)?;
+        let store = Store::open(&config.database, config.max_database_size)?;
         let keys = {
             let mut db = store.conn()?;
             db.write(|tx| {
@@ -39,9 +41,14 @@ impl App {
                 })
             })?
         };
-        Ok(App { config, store, hasher: Hasher::default(), keys })
+        Ok(App { config, store, hasher: Hasher::default(), keys, throttle: Throttle::default() })
     }
 }
+
+/// The largest anonymous body: what the HTTP layer reads ahead
+/// (`PREBUFFER_LIMIT` in vendor/tiny_http).
+pub const ANONYMOUS_BODY_LIMIT: u64 = 64 * 1024;
+const ANONYMOUS_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub type Handler = fn(&mut Ctx<'_>) -> Result<Response, HttpError>;
 
@@ -62,7 +69,7 @@ pub struct Ctx<'r> {
     set_cookie: Option<String>,
 }
 
-impl Ctx<'_> {
+impl<'r> Ctx<'r> {
     pub fn param(&self, index: usize) -> &str {
         self.params.get(index).map_or("", String::as_str)
     }
@@ -73,11 +80,32 @@ impl Ctx<'_> {
     }
 
     pub fn json_body(&self) -> Result<Value, HttpError> {
-        http::read_json(self.req, self.app.config.max_request_size)
+        let (limit, timeout) = self.body_limits(self.app.config.max_request_size);
+        http::read_json(self.req, limit, timeout)
     }
 
     pub fn form_body(&self) -> Result<Form, HttpError> {
-        http::read_form(self.req, self.app.config.max_request_size)
+        let (limit, timeout) = self.body_limits(self.app.config.max_request_size);
+        http::read_form(self.req, limit, timeout)
+    }
+
+    /// The size limit and deadline of this caller's body. Anonymous bodies
+    /// (sign-in, registration, token requests) are small and quick: the HTTP
+    /// layer reads a declared-length one ahead, and a chunked one may hold a
+    /// worker for a few seconds at most.
+    pub fn body_limits(&self, limit: u64) -> (u64, Duration) {
+        let timeout = self.app.config.body_timeout();
+        match self.caller.user {
+            Some(_) => (limit, timeout),
+            None => (limit.min(ANONYMOUS_BODY_LIMIT), timeout.min(ANONYMOUS_BODY_TIMEOUT)),
+        }
+    }
+
+    /// Starts a credential check for `account`, refused (429) when this
+    /// client or that account failed too often.
+    pub fn credential_attempt(&self, account: Account<'_>) -> Result<Attempt<'r>, HttpError> {
+        let address = http::client_ip(self.req, &self.app.config);
+        Ok(self.app.throttle.begin(address, account, self.now)?)
     }
 
     pub fn public_url(&self) -> String {
@@ -108,6 +136,7 @@ pub fn now() -> i64 {
 
 /// Binds the listening socket and serves until the process ends.
 pub fn serve(app: App) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    crate::memory::tune_allocator();
     let app = Arc::new(app);
     let workers = app.config.workers;
     let handler_app = Arc::clone(&app);

@@ -11,9 +11,10 @@ use crate::oauth::clients::{self, NewApp, RegistrationError};
 use crate::oauth::revoke::{self, RevokeRequest};
 use crate::oauth::scopes::Scope;
 use crate::oauth::token::{self, TokenRequest};
-use crate::oauth::{OAuthError, authorize};
+use crate::oauth::{self, OAuthError, authorize};
 use crate::server::Ctx;
 use crate::store::oauth::{self as store, Client};
+use crate::throttle::{Account, Attempt};
 
 const APPS_PER_PAGE: i64 = 5;
 
@@ -173,7 +174,8 @@ pub fn token(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
             scope: form.single("scope")?,
         })
     })()?;
-    let tokens = token::issue(&mut ctx.db, &request, ctx.now, &ctx.app.config.oauth)?;
+    let attempt = client_attempt(ctx, &request.credentials)?;
+    let tokens = settle(attempt, token::issue(&mut ctx.db, &request, ctx.now, &ctx.app.config.oauth))?;
     Ok(ok(tokens.to_json()))
 }
 
@@ -181,8 +183,23 @@ pub fn revoke_token(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let form = ctx.form_body()?;
     let request =
         RevokeRequest { credentials: credentials(ctx, &form)?, token: form.single("token").map_err(OAuthError::from)? };
-    revoke::revoke(&mut ctx.db, &request, ctx.now)?;
+    let attempt = client_attempt(ctx, &request.credentials)?;
+    settle(attempt, revoke::revoke(&mut ctx.db, &request, ctx.now))?;
     Ok(ok(json!({})))
+}
+
+/// Client authentication is throttled like password logins.
+fn client_attempt<'r>(ctx: &Ctx<'r>, credentials: &clients::Credentials) -> Result<Attempt<'r>, HttpError> {
+    ctx.credential_attempt(Account::Client(credentials.client_id.as_deref().unwrap_or("")))
+}
+
+/// Reports whether the client authenticated; other refusals are not guesses.
+fn settle<T>(attempt: Attempt<'_>, outcome: Result<T, oauth::Error>) -> Result<T, oauth::Error> {
+    match &outcome {
+        Err(oauth::Error::OAuth(e)) if e.code == "invalid_client" => attempt.failed(),
+        _ => attempt.succeeded(),
+    }
+    outcome
 }
 
 /// RFC 8414 authorization server metadata.

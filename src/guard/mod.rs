@@ -265,7 +265,8 @@ fn admit_browser(ctx: &mut Ctx<'_>, login: bool, suspended_ok: bool) -> Result<(
         if http::is_multipart(ctx.req) {
             limit = limit.max(crate::store::app_config::get(&ctx.db)?.max_zip_file_size.max(0) as u64);
         }
-        ctx.form = http::read_form(ctx.req, limit)?;
+        let (limit, timeout) = ctx.body_limits(limit);
+        ctx.form = http::read_form(ctx.req, limit, timeout)?;
         let sent = ctx.form.text(CSRF_FIELD).unwrap_or("");
         if cookie.is_none() || !ct_eq(sent.as_bytes(), csrf_token(ctx).as_bytes()) {
             return Err(HttpError::forbidden(

@@ -88,7 +88,10 @@ impl From<store::Error> for HttpError {
     fn from(error: store::Error) -> Self {
         // The detail is for the operator; the client gets a generic message.
         eprintln!("storage error: {error}");
-        if store::is_unavailable(&error) {
+        if store::is_storage_full(&error) {
+            HttpError::message(503, "error", "the server's storage is full: delete data or contact the administrator")
+                .with_header("Retry-After", "60")
+        } else if store::is_unavailable(&error) {
             HttpError::message(503, "error", "the server cannot store data right now, please try again later")
                 .with_header("Retry-After", "5")
         } else {

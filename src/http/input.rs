@@ -1,7 +1,9 @@
 //! Reading requests: bodies with a hard cap, JSON, forms (urlencoded and
 //! multipart), the query string, cookies, and the public URL.
 
-use std::io::Read;
+use std::io::{ErrorKind, Read};
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
 
 use rouille::Request;
 use serde_json::Value;
@@ -13,10 +15,11 @@ pub fn is_api_path(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
-/// Reads the body, never more than `limit` bytes: a declared or actual
-/// larger body is a 413 before it is buffered. Chunked bodies are decoded by
-/// the HTTP layer and capped the same way.
-pub fn read_body(req: &Request, limit: u64) -> Result<Vec<u8>, HttpError> {
+/// Reads the body, never more than `limit` bytes and within `timeout`: a
+/// declared or actual larger body is a 413 before it is buffered, a body
+/// trickling in too slowly is a 408 (its worker is needed). Chunked bodies
+/// are decoded by the HTTP layer and capped the same way.
+pub fn read_body(req: &Request, limit: u64, timeout: Duration) -> Result<Vec<u8>, HttpError> {
     let too_large = || HttpError::message(413, "fail", format!("request body exceeds {}", readable_size(limit)));
     if let Some(length) = req.header("Content-Length").and_then(|v| v.trim().parse::<u64>().ok())
         && length > limit
@@ -26,20 +29,33 @@ pub fn read_body(req: &Request, limit: u64) -> Result<Vec<u8>, HttpError> {
     let Some(data) = req.data() else {
         return Ok(Vec::new());
     };
+    let deadline = Instant::now() + timeout;
+    let too_slow = || HttpError::message(408, "error", "the request body took too long to arrive");
+    let mut reader = data.take(limit + 1);
     let mut body = Vec::new();
-    data.take(limit + 1)
-        .read_to_end(&mut body)
-        .map_err(|_| HttpError::bad_request("the request body could not be read"))?;
-    if body.len() as u64 > limit {
-        return Err(too_large());
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+            // The socket wakes up regularly so that the deadline is checked.
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {}
+            Err(_) => return Err(HttpError::bad_request("the request body could not be read")),
+        }
+        if body.len() as u64 > limit {
+            return Err(too_large());
+        }
+        if Instant::now() >= deadline {
+            return Err(too_slow());
+        }
     }
     Ok(body)
 }
 
 /// The body as JSON; `Value::Null` when empty. Malformed JSON is FitTrackee's
 /// `invalid payload`, whatever the content type says.
-pub fn read_json(req: &Request, limit: u64) -> Result<Value, HttpError> {
-    let body = read_body(req, limit)?;
+pub fn read_json(req: &Request, limit: u64, timeout: Duration) -> Result<Value, HttpError> {
+    let body = read_body(req, limit, timeout)?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }
@@ -57,8 +73,8 @@ fn media_type(req: &Request) -> String {
 
 /// Form fields from an urlencoded or multipart body (any charset parameter).
 /// Other content types carry no form fields (a JSON body is not read).
-pub fn read_form(req: &Request, limit: u64) -> Result<Form, HttpError> {
-    let body = read_body(req, limit)?;
+pub fn read_form(req: &Request, limit: u64, timeout: Duration) -> Result<Form, HttpError> {
+    let body = read_body(req, limit, timeout)?;
     match media_type(req).as_str() {
         "multipart/form-data" => {
             let content_type = req.header("Content-Type").unwrap_or("");
@@ -140,6 +156,21 @@ pub fn cookie<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
     rouille::input::cookies(req).find(|(n, _)| *n == name).map(|(_, v)| v)
 }
 
+/// The client's address: the peer, or, behind a trusted proxy, the nearest
+/// address in `X-Forwarded-For` that is not a trusted proxy.
+pub fn client_ip(req: &Request, config: &Config) -> IpAddr {
+    let peer = req.remote_addr().ip();
+    if !config.trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    let forwarded = req.header("X-Forwarded-For").unwrap_or("");
+    forwarded
+        .rsplit(',')
+        .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
+        .find(|ip| !config.trusted_proxies.contains(ip))
+        .unwrap_or(peer)
+}
+
 /// True when a trusted proxy says the client used https.
 pub fn request_is_https(req: &Request, config: &Config) -> bool {
     config.trusted_proxies.contains(&req.remote_addr().ip())
@@ -183,6 +214,17 @@ mod tests {
     fn request(headers: Vec<(&str, &str)>, from: &str) -> Request {
         let headers = headers.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Request::fake_http_from(from.parse().unwrap(), "GET", "/", headers, vec![])
+    }
+
+    #[test]
+    fn the_client_address_is_read_through_trusted_proxies_only() {
+        let config = Config::default();
+        let proxied = request(vec![("X-Forwarded-For", "203.0.113.9, 198.51.100.2")], "127.0.0.1:4000");
+        assert_eq!(client_ip(&proxied, &config), "198.51.100.2".parse::<IpAddr>().unwrap());
+        let forged = request(vec![("X-Forwarded-For", "203.0.113.9")], "192.0.2.7:4000");
+        assert_eq!(client_ip(&forged, &config), "192.0.2.7".parse::<IpAddr>().unwrap());
+        let local = request(vec![], "127.0.0.1:4000");
+        assert_eq!(client_ip(&local, &config), "127.0.0.1".parse::<IpAddr>().unwrap());
     }
 
     #[test]

@@ -8,6 +8,6 @@ pub mod multipart;
 
 pub use error::{HttpError, json, readable_size};
 pub use input::{
-    Form, Part, Repeated, cookie, is_api_path, is_multipart, public_url, query, read_body, read_form, read_json,
-    request_is_https,
+    Form, Part, Repeated, client_ip, cookie, is_api_path, is_multipart, public_url, query, read_body, read_form,
+    read_json, request_is_https,
 };

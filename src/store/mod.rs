@@ -40,6 +40,9 @@ const MAX_IDLE_CONNECTIONS: usize = 32;
 
 pub struct Store {
     path: PathBuf,
+    /// Largest database size in bytes (0: no limit), enforced by SQLite on
+    /// every connection: a write beyond it fails with SQLITE_FULL.
+    max_size: u64,
     idle: Mutex<Vec<Connection>>,
 }
 
@@ -69,10 +72,11 @@ impl From<Error> for OpenError {
 
 impl Store {
     /// Opens (creating if needed) the database and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Store, OpenError> {
-        let mut conn = open_connection(path)?;
+    /// `max_size` caps the file in bytes (0: no limit).
+    pub fn open(path: &Path, max_size: u64) -> Result<Store, OpenError> {
+        let mut conn = open_connection(path, max_size)?;
         migrate(&mut conn)?;
-        Ok(Store { path: path.to_path_buf(), idle: Mutex::new(vec![conn]) })
+        Ok(Store { path: path.to_path_buf(), max_size, idle: Mutex::new(vec![conn]) })
     }
 
     pub fn path(&self) -> &Path {
@@ -84,13 +88,13 @@ impl Store {
         let pooled = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let conn = match pooled {
             Some(conn) => conn,
-            None => open_connection(&self.path)?,
+            None => open_connection(&self.path, self.max_size)?,
         };
         Ok(Db { conn: Some(conn), store: self })
     }
 }
 
-fn open_connection(path: &Path) -> Result<Connection, Error> {
+fn open_connection(path: &Path, max_size: u64) -> Result<Connection, Error> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -98,6 +102,13 @@ fn open_connection(path: &Path) -> Result<Connection, Error> {
     // the WAL before we answer); only a power cut can lose the last commits.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    if max_size > 0 {
+        // Pages freed by deletions are reused, so deleting data makes room
+        // again without a VACUUM. SQLite never sets it below the current size.
+        let page_size: i64 = conn.pragma_query_value(None, "page_size", |row| row.get(0))?;
+        let pages = i64::try_from(max_size).unwrap_or(i64::MAX) / page_size.max(1);
+        conn.pragma_update(None, "max_page_count", pages.max(1))?;
+    }
     Ok(conn)
 }
 
@@ -166,6 +177,11 @@ pub fn is_unavailable(error: &Error) -> bool {
     )
 }
 
+/// The database reached its size limit or the disk is full.
+pub fn is_storage_full(error: &Error) -> bool {
+    error.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
+}
+
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::*;
@@ -173,7 +189,7 @@ pub(crate) mod test_support {
     /// A migrated database in a fresh temporary file.
     pub fn temp_store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(&dir.path().join("test.db")).expect("open store");
+        let store = Store::open(&dir.path().join("test.db"), 0).expect("open store");
         (dir, store)
     }
 }
@@ -189,7 +205,7 @@ mod tests {
         assert_eq!(version as usize, MIGRATIONS.len());
         drop(store);
         // Reopening applies nothing twice.
-        Store::open(&dir.path().join("test.db")).unwrap();
+        Store::open(&dir.path().join("test.db"), 0).unwrap();
     }
 
     #[test]
@@ -197,7 +213,7 @@ mod tests {
         let (dir, store) = test_support::temp_store();
         store.conn().unwrap().pragma_update(None, "user_version", 999).unwrap();
         drop(store);
-        let err = Store::open(&dir.path().join("test.db")).err().expect("refused");
+        let err = Store::open(&dir.path().join("test.db"), 0).err().expect("refused");
         assert!(err.to_string().contains("schema version 999"));
     }
 
@@ -213,6 +229,24 @@ mod tests {
         assert!(result.is_err());
         let count: i64 = db.query_row("SELECT count(*) FROM settings WHERE key = 'a'", [], |r| r.get(0)).unwrap();
         assert_eq!(count, 0);
+    }
+
+    #[test]
+    fn the_size_limit_refuses_writes_as_storage_full_until_data_is_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        // The empty schema takes about 50 pages; room is left for a few blobs.
+        let store = Store::open(&dir.path().join("test.db"), 128 * 4096).unwrap();
+        let mut db = store.conn().unwrap();
+        let blob = vec![7u8; 32 * 1024];
+        let insert = |db: &mut Db<'_>, key: usize| {
+            db.write(|tx| tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2)", (key.to_string(), &blob)))
+        };
+        let stored = (0..64).take_while(|key| insert(&mut db, *key).is_ok()).count();
+        assert!((2..64).contains(&stored), "{stored} blobs stored");
+        let full = insert(&mut db, 1000).expect_err("the limit is reached");
+        assert!(is_unavailable(&full) && is_storage_full(&full), "{full}");
+        db.write(|tx| tx.execute("DELETE FROM settings WHERE key IN ('0', '1')", [])).unwrap();
+        insert(&mut db, 1000).expect("freed pages are reused");
     }
 
     #[test]

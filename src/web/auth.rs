@@ -9,6 +9,7 @@ use crate::guard::Via;
 use crate::http::{self, HttpError};
 use crate::server::Ctx;
 use crate::store::sessions;
+use crate::throttle::Account;
 
 pub fn login_page(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let query = http::query(ctx.req);
@@ -44,9 +45,21 @@ pub fn login(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let email = ctx.form.text("email").unwrap_or("").to_string();
     let password = ctx.form.text("password").unwrap_or("").to_string();
     let from = ctx.form.text("from").unwrap_or("").to_string();
+    let attempt = match ctx.credential_attempt(Account::Email(&email)) {
+        Ok(attempt) => attempt,
+        Err(refused) => {
+            let markup = login_markup(ctx, &from, None, Some(&refused.text()));
+            let retry_after = refused.headers.iter().find(|(name, _)| *name == "Retry-After").map(|(_, v)| v.clone());
+            return Ok(
+                html_response(429, markup).with_additional_header("Retry-After", retry_after.unwrap_or_default())
+            );
+        }
+    };
     let Some(user_id) = accounts::check_credentials(&ctx.db, &ctx.app.hasher, &email, &password)? else {
+        attempt.failed();
         return Ok(html_response(401, login_markup(ctx, &from, None, Some("invalid credentials"))));
     };
+    attempt.succeeded();
     // A new cookie value at sign-in: a planted cookie never becomes a session.
     let cookie = accounts::start_browser_session(&mut ctx.db, user_id, ctx.now)?;
     ctx.set_session_cookie(cookie);

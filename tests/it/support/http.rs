@@ -177,3 +177,89 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// One keep-alive connection that sends requests one after the other and
+/// reads each answer by its length (load tests: many requests per socket).
+pub struct Connection {
+    stream: std::io::BufReader<TcpStream>,
+    addr: String,
+}
+
+impl Connection {
+    pub fn open(addr: &str) -> std::io::Result<Connection> {
+        let stream = TcpStream::connect(addr)?;
+        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+        Ok(Connection { stream: std::io::BufReader::new(stream), addr: addr.to_string() })
+    }
+
+    /// Sends one request (a JSON body when given) and reads its answer.
+    pub fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> std::io::Result<Response> {
+        let authorization = token.map(|t| format!("Bearer {t}"));
+        let mut headers = Vec::new();
+        if let Some(value) = &authorization {
+            headers.push(("Authorization", value.as_str()));
+        }
+        if body.is_some() {
+            headers.push(("Content-Type", "application/json"));
+        }
+        self.request(method, path, &headers, body.map(Value::to_string).unwrap_or_default().as_bytes())
+    }
+
+    /// An urlencoded form POST.
+    pub fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> std::io::Result<Response> {
+        let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        self.request("POST", path, &[("Content-Type", "application/x-www-form-urlencoded")], body.as_bytes())
+    }
+
+    pub fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> std::io::Result<Response> {
+        use std::io::BufRead;
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\n", self.addr, body.len());
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        let mut head = head.into_bytes();
+        head.extend_from_slice(body);
+        self.stream.get_mut().write_all(&head)?;
+        let mut raw = Vec::new();
+        loop {
+            let before = raw.len();
+            self.stream.read_until(b'\n', &mut raw)?;
+            if raw.len() == before {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            if raw.ends_with(b"\r\n\r\n") {
+                break;
+            }
+        }
+        let mut response = Response::parse(&raw);
+        if response.header("Transfer-Encoding").is_some_and(|v| v.contains("chunked")) {
+            let mut chunked = Vec::new();
+            while !chunked.ends_with(b"0\r\n\r\n") {
+                let before = chunked.len();
+                self.stream.read_until(b'\n', &mut chunked)?;
+                if chunked.len() == before {
+                    return Err(std::io::ErrorKind::UnexpectedEof.into());
+                }
+            }
+            response.body = dechunk(&chunked);
+        } else {
+            let length = response.header("Content-Length").and_then(|v| v.parse().ok()).unwrap_or(0);
+            response.body = vec![0; length];
+            self.stream.read_exact(&mut response.body)?;
+        }
+        Ok(response)
+    }
+}

@@ -21,6 +21,7 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct Server {
     pub addr: String,
     pub dir: tempfile::TempDir,
+    database: PathBuf,
     child: Child,
     _stdout: BufReader<ChildStdout>,
 }
@@ -33,35 +34,44 @@ impl Server {
     /// Starts with extra TOML lines appended to the generated config file.
     pub fn start_with(extra_config: &str) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
+        let database = dir.path().join("fittrackee.db");
+        Server::start_in(dir, &database, extra_config)
+    }
+
+    /// Starts in `dir` (config file and log) with the database at `database`.
+    pub fn start_in(dir: tempfile::TempDir, database: &Path, extra_config: &str) -> Server {
         let config = dir.path().join("fittrackee.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "listen = \"127.0.0.1:0\"\ndatabase = \"{}\"\n{extra_config}\n",
-                dir.path().join("fittrackee.db").display()
-            ),
-        )
-        .expect("write config");
-        let stderr = std::fs::File::create(dir.path().join("server.log")).expect("log file");
-        let mut child = Command::new(BIN)
-            .args(["--config", config.to_str().unwrap(), "serve"])
-            .current_dir(dir.path())
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .expect("start the server");
-        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-        let mut line = String::new();
-        stdout.read_line(&mut line).expect("read the startup line");
-        let addr = line
-            .split("listening on http://")
-            .nth(1)
-            .and_then(|rest| rest.split(',').next())
-            .unwrap_or_else(|| {
-                panic!("unexpected startup line: {line:?}; log: {}", read(&dir.path().join("server.log")))
-            })
-            .to_string();
-        Server { addr, dir, child, _stdout: stdout }
+        let shown = database.display();
+        std::fs::write(&config, format!("listen = \"127.0.0.1:0\"\ndatabase = \"{shown}\"\n{extra_config}\n"))
+            .expect("write config");
+        let (child, stdout, addr) = spawn(dir.path());
+        Server { addr, dir, database: database.to_path_buf(), child, _stdout: stdout }
+    }
+
+    /// Kills the process without warning (SIGKILL): no shutdown code runs.
+    pub fn kill9(&mut self) {
+        self.child.kill().expect("kill the server");
+        self.child.wait().expect("reap the server");
+    }
+
+    /// Starts the binary again on the same configuration and database (on a new port).
+    pub fn restart(&mut self) {
+        let (child, stdout, addr) = spawn(self.dir.path());
+        (self.child, self._stdout, self.addr) = (child, stdout, addr);
+    }
+
+    /// The server's resident memory and its peak so far, in KiB (Linux).
+    pub fn memory_kib(&self) -> (u64, u64) {
+        let status = read(Path::new(&format!("/proc/{}/status", self.child.id())));
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|kib| kib.parse().ok())
+                .unwrap_or_else(|| panic!("no {name} in /proc status: {status}"))
+        };
+        (field("VmRSS:"), field("VmHWM:"))
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -73,7 +83,7 @@ impl Server {
     }
 
     pub fn db_path(&self) -> PathBuf {
-        self.dir.path().join("fittrackee.db")
+        self.database.clone()
     }
 
     /// A direct connection to the database file, to check what is stored.
@@ -165,6 +175,28 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Starts the binary on the config file in `dir`; returns the address it listens on.
+fn spawn(dir: &Path) -> (Child, BufReader<ChildStdout>, String) {
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("server.log")).expect("log file");
+    let mut child = Command::new(BIN)
+        .args(["--config", dir.join("fittrackee.toml").to_str().unwrap(), "serve"])
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .expect("start the server");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("read the startup line");
+    let addr = line
+        .split("listening on http://")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .unwrap_or_else(|| panic!("unexpected startup line: {line:?}; log: {}", read(&dir.join("server.log"))))
+        .to_string();
+    (child, stdout, addr)
 }
 
 pub fn read(path: &Path) -> String {

@@ -6,6 +6,9 @@ use std::io::{BufReader, BufWriter, ErrorKind, Read};
 
 use std::net::SocketAddr;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::common::{HTTPVersion, Method};
 use crate::util::RefinedTcpStream;
@@ -34,11 +37,41 @@ pub struct ClientConnection {
 
     // true if the connection goes through SSL
     secure: bool,
+
+    // Patched: set when a request body was abandoned unfinished; what
+    // follows on the connection is not a request, so it is closed.
+    broken: Arc<AtomicBool>,
+}
+
+/// An idle keep-alive connection is closed (silently) after this long.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// A request head must arrive within this long of its first byte (slow
+/// clients are answered 408 and their thread is freed).
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest request line or header line, and whole head (answered 431).
+const MAX_LINE: usize = 8 * 1024;
+const MAX_HEAD: usize = 32 * 1024;
+const MAX_HEADERS: usize = 100;
+/// What is discarded, at most, of an abandoned body before closing.
+const LINGER_TIME: Duration = Duration::from_secs(2);
+const LINGER_LIMIT: usize = 1024 * 1024;
+
+/// When the current request started to arrive.
+struct HeadClock {
+    waiting_since: Instant,
+    first_byte: Option<Instant>,
+    bytes: usize,
 }
 
 /// Error that can happen when reading a request.
 #[derive(Debug)]
 enum ReadError {
+    /// No request started before the keep-alive idle timeout.
+    Idle,
+    /// The request head is larger than the limits.
+    HeadTooLarge,
+    /// The previous request's body was left unread.
+    Abandoned,
     WrongRequestLine,
     WrongHeader(HTTPVersion),
     /// the client sent an unrecognized `Expect` header
@@ -65,6 +98,7 @@ impl ClientConnection {
             next_header_source: first_header,
             no_more_requests: false,
             secure,
+            broken: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -77,22 +111,49 @@ impl ClientConnection {
     ///
     /// Reads until `CRLF` is reached. The next read will start
     ///  at the first byte of the new line.
-    fn read_next_line(&mut self) -> IoResult<AsciiString> {
+    fn read_next_line(&mut self, clock: &mut HeadClock) -> Result<AsciiString, ReadError> {
         let mut buf = Vec::new();
         let mut prev_byte_was_cr = false;
 
         loop {
             let byte = self.next_header_source.by_ref().bytes().next();
+            if self.broken.load(Ordering::Acquire) {
+                return Err(ReadError::Abandoned);
+            }
 
             let byte = match byte {
-                Some(b) => b?,
-                None => return Err(IoError::new(ErrorKind::ConnectionAborted, "Unexpected EOF")),
+                Some(Ok(b)) => b,
+                Some(Err(e)) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    match clock.first_byte {
+                        None if clock.waiting_since.elapsed() < IDLE_TIMEOUT => continue,
+                        None => return Err(ReadError::Idle),
+                        Some(first) if first.elapsed() < HEAD_TIMEOUT => continue,
+                        Some(_) => return Err(ReadError::ReadIoError(ErrorKind::TimedOut.into())),
+                    }
+                }
+                Some(Err(e)) => return Err(ReadError::ReadIoError(e)),
+                None => {
+                    return Err(ReadError::ReadIoError(IoError::new(
+                        ErrorKind::ConnectionAborted,
+                        "Unexpected EOF",
+                    )))
+                }
             };
+            let first = *clock.first_byte.get_or_insert_with(Instant::now);
+            if first.elapsed() >= HEAD_TIMEOUT {
+                // Trickling a byte at a time does not stretch the deadline.
+                return Err(ReadError::ReadIoError(ErrorKind::TimedOut.into()));
+            }
+            clock.bytes += 1;
+            if buf.len() >= MAX_LINE || clock.bytes > MAX_HEAD {
+                return Err(ReadError::HeadTooLarge);
+            }
 
             if byte == b'\n' && prev_byte_was_cr {
                 buf.pop(); // removing the '\r'
-                return AsciiString::from_ascii(buf)
-                    .map_err(|_| IoError::new(ErrorKind::InvalidInput, "Header is not in ASCII"));
+                return AsciiString::from_ascii(buf).map_err(|_| {
+                    ReadError::ReadIoError(IoError::new(ErrorKind::InvalidInput, "Header is not in ASCII"))
+                });
             }
 
             prev_byte_was_cr = byte == b'\r';
@@ -101,13 +162,30 @@ impl ClientConnection {
         }
     }
 
+    /// Before closing a connection whose client may still be sending a body:
+    /// discards what arrives for a short while, so that closing with unread
+    /// data does not reset the connection before the client reads the answer.
+    fn linger(&mut self) {
+        let deadline = Instant::now() + LINGER_TIME;
+        let mut buf = [0u8; 4096];
+        let mut discarded = 0;
+        while discarded < LINGER_LIMIT && Instant::now() < deadline {
+            match self.next_header_source.read(&mut buf) {
+                // End of stream, or nothing more within a read tick.
+                Ok(0) | Err(_) => return,
+                Ok(n) => discarded += n,
+            }
+        }
+    }
+
     /// Reads a request from the stream.
     /// Blocks until the header has been read.
     fn read(&mut self) -> Result<Request, ReadError> {
+        let mut clock = HeadClock { waiting_since: Instant::now(), first_byte: None, bytes: 0 };
         let (method, path, version, headers) = {
             // reading the request line
             let (method, path, version) = {
-                let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                let line = self.read_next_line(&mut clock)?;
 
                 parse_request_line(
                     line.as_str().trim(), // TODO: remove this conversion
@@ -118,11 +196,14 @@ impl ClientConnection {
             let headers = {
                 let mut headers = Vec::new();
                 loop {
-                    let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                    let line = self.read_next_line(&mut clock)?;
 
                     if line.is_empty() {
                         break;
                     };
+                    if headers.len() >= MAX_HEADERS {
+                        return Err(ReadError::HeadTooLarge);
+                    }
                     headers.push(match FromStr::from_str(line.as_str().trim()) {
                         // TODO: remove this conversion
                         Ok(h) => h,
@@ -153,6 +234,7 @@ impl ClientConnection {
             *self.remote_addr.as_ref().unwrap(),
             data_source,
             writer,
+            self.broken.clone(),
         )
         .map_err(|e| {
             use crate::request;
@@ -185,6 +267,22 @@ impl Iterator for ClientConnection {
 
         loop {
             let rq = match self.read() {
+                Err(ReadError::Idle) => return None,
+
+                Err(ReadError::Abandoned) => {
+                    self.linger();
+                    return None;
+                }
+
+                Err(ReadError::HeadTooLarge) => {
+                    let writer = self.sink.next().unwrap();
+                    let response = Response::new_empty(StatusCode(431));
+                    response
+                        .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
+                        .ok();
+                    return None; // the rest of the head is unread: close
+                }
+
                 Err(ReadError::WrongRequestLine) => {
                     let writer = self.sink.next().unwrap();
                     let response = Response::new_empty(StatusCode(400));

@@ -5,9 +5,12 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::str::FromStr;
 
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use crate::util::{EqualReader, FusedReader};
+use crate::util::{BodyGuard, EqualReader, FusedReader};
 use crate::{HTTPVersion, Header, Method, Response, StatusCode};
 use chunked_transfer::Decoder;
 
@@ -116,6 +119,35 @@ impl From<IoError> for RequestCreationError {
     }
 }
 
+/// Bodies up to this size are read before the request is handed over.
+const PREBUFFER_LIMIT: usize = 64 * 1024;
+/// A pre-read body must arrive within this long (else 408).
+const PREBUFFER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Reads a declared-length body, growing the buffer only as data arrives
+/// (a declared length costs no memory until it is sent).
+fn read_small_body<R: Read>(source: &mut R, length: usize) -> Result<Vec<u8>, RequestCreationError> {
+    let deadline = Instant::now() + PREBUFFER_TIMEOUT;
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while buffer.len() < length {
+        let want = (length - buffer.len()).min(chunk.len());
+        match source.read(&mut chunk[..want]) {
+            Ok(0) => {
+                let info = "Connection has been closed before we received enough data";
+                return Err(RequestCreationError::CreationIoError(IoError::new(ErrorKind::ConnectionAborted, info)));
+            }
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {}
+            Err(e) => return Err(RequestCreationError::CreationIoError(e)),
+        }
+        if Instant::now() >= deadline {
+            return Err(RequestCreationError::CreationIoError(ErrorKind::TimedOut.into()));
+        }
+    }
+    Ok(buffer)
+}
+
 /// Builds a new request.
 ///
 /// After the request line and headers have been read from the socket, a new `Request` object
@@ -135,6 +167,7 @@ pub fn new_request<R, W>(
     remote_addr: Option<SocketAddr>,
     mut source_data: R,
     writer: W,
+    broken: Arc<AtomicBool>,
 ) -> Result<Request, RequestCreationError>
 where
     R: Read + Send + 'static,
@@ -191,34 +224,23 @@ where
     } else if let Some(content_length) = content_length {
         if content_length == 0 {
             Box::new(io::empty()) as Box<dyn Read + Send + 'static>
-        } else if content_length <= 1024 && !expects_continue {
-            // if the content-length is small enough, we just read everything into a buffer
-
-            let mut buffer = vec![0; content_length];
-            let mut offset = 0;
-
-            while offset != content_length {
-                let read = source_data.read(&mut buffer[offset..])?;
-                if read == 0 {
-                    // the socket returned EOF, but we were before the expected content-length
-                    // aborting
-                    let info = "Connection has been closed before we received enough data";
-                    let err = IoError::new(ErrorKind::ConnectionAborted, info);
-                    return Err(RequestCreationError::CreationIoError(err));
-                }
-
-                offset += read;
-            }
-
+        } else if content_length <= PREBUFFER_LIMIT && !expects_continue {
+            // Patched: bodies up to PREBUFFER_LIMIT (every JSON and form
+            // request) are read here, by the connection's own thread and
+            // within a deadline, so that a slow sender never holds one of the
+            // application's workers.
+            let buffer = read_small_body(&mut source_data, content_length)?;
             Box::new(Cursor::new(buffer)) as Box<dyn Read + Send + 'static>
         } else {
-            let (data_reader, _) = EqualReader::new(source_data, content_length); // TODO:
-            Box::new(FusedReader::new(data_reader)) as Box<dyn Read + Send + 'static>
+            let data_reader = EqualReader::new(source_data, content_length);
+            Box::new(BodyGuard::new(FusedReader::new(data_reader), broken))
+                as Box<dyn Read + Send + 'static>
         }
     } else if transfer_encoding.is_some() {
         // if a transfer-encoding was specified, then "chunked" is ALWAYS applied
         // over the message (RFC2616 #3.6)
-        Box::new(FusedReader::new(Decoder::new(source_data))) as Box<dyn Read + Send + 'static>
+        Box::new(BodyGuard::new(FusedReader::new(Decoder::new(source_data)), broken))
+            as Box<dyn Read + Send + 'static>
     } else {
         // if we have neither a Content-Length nor a Transfer-Encoding,
         // assuming that we have no data

@@ -1,3 +1,4 @@
+pub use self::body_guard::BodyGuard;
 pub use self::custom_stream::CustomStream;
 pub use self::equal_reader::EqualReader;
 pub use self::fused_reader::FusedReader;
@@ -9,6 +10,7 @@ pub use self::task_pool::TaskPool;
 
 use std::str::FromStr;
 
+mod body_guard;
 mod custom_stream;
 mod equal_reader;
 mod fused_reader;
@@ -62,3 +64,10 @@ mod test {
         assert_eq!(result[2].1, 2.0);
     }
 }
+
+/// How long a socket read may block before returning `WouldBlock`: the tick
+/// at which read deadlines are checked.
+pub const SOCKET_READ_TICK: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How long writing an answer may block (a client that does not read).
+pub const SOCKET_WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);

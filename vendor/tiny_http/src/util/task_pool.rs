@@ -29,6 +29,10 @@ struct Sharing {
 /// Minimum number of active threads.
 static MIN_THREADS: usize = 4;
 
+/// At most this many connections are served at once; more wait in the queue
+/// (every connection has a head deadline, so the queue moves).
+static MAX_THREADS: usize = 1024;
+
 struct Registration<'a> {
     nb: &'a AtomicUsize,
 }
@@ -69,7 +73,12 @@ impl TaskPool {
     pub fn spawn(&self, code: Box<dyn FnMut() + Send>) {
         let mut queue = self.sharing.todo.lock().unwrap();
 
-        if self.sharing.waiting_tasks.load(Ordering::Acquire) == 0 {
+        // Patched: an idle thread that was notified but has not yet taken its
+        // task still counts as waiting; comparing with the queue length (both
+        // change under this lock) keeps a burst of connections from queueing
+        // behind busy threads while idle ones are already spoken for.
+        let idle = self.sharing.waiting_tasks.load(Ordering::Acquire);
+        if queue.len() >= idle && self.sharing.active_tasks.load(Ordering::Acquire) < MAX_THREADS {
             self.add_thread(Some(code));
         } else {
             queue.push_back(code);

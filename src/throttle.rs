@@ -1,0 +1,255 @@
+//! Brute-force throttling of credential checks (password logins, client
+//! authentication at the token and revocation endpoints).
+//!
+//! Only failures count, per client address and per account: honest traffic
+//! never waits, and a caller over either limit gets FitTrackee's 429 before
+//! any password hash is computed. Counters live in memory (a restart forgets
+//! them) in maps of bounded size.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+use crate::http::HttpError;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limit {
+    pub failures: u32,
+    /// Seconds.
+    pub window: i64,
+}
+
+impl Limit {
+    /// Flask-Limiter's wording, as FitTrackee shows it: "20 per 1 minute".
+    fn describe(&self) -> String {
+        if self.window % 60 == 0 {
+            format!("{} per {} minute", self.failures, self.window / 60)
+        } else {
+            format!("{} per {} second", self.failures, self.window)
+        }
+    }
+}
+
+/// Failures allowed from one client address (a whole IPv6 /64).
+pub const PER_ADDRESS: Limit = Limit { failures: 20, window: 60 };
+/// Failures allowed against one account (an email or a client id).
+pub const PER_ACCOUNT: Limit = Limit { failures: 10, window: 300 };
+
+/// Keys tracked per map; beyond it the oldest window is forgotten first.
+const MAX_TRACKED: usize = 4096;
+
+struct Window {
+    start: i64,
+    failures: u32,
+}
+
+struct Failures {
+    limit: Limit,
+    windows: Mutex<HashMap<String, Window>>,
+}
+
+impl Failures {
+    fn new(limit: Limit) -> Self {
+        Failures { limit, windows: Mutex::new(HashMap::new()) }
+    }
+
+    fn check(&self, key: &str, now: i64) -> Result<(), Limited> {
+        let windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        match windows.get(key) {
+            Some(w) if w.failures >= self.limit.failures && now < w.start + self.limit.window => {
+                Err(Limited { limit: self.limit, reset_at: w.start + self.limit.window, now })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn record(&self, key: &str, now: i64) {
+        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        if !windows.contains_key(key) && windows.len() >= MAX_TRACKED {
+            self.make_room(&mut windows, now);
+        }
+        let window = windows.entry(key.to_string()).or_insert(Window { start: now, failures: 0 });
+        if now >= window.start + self.limit.window {
+            *window = Window { start: now, failures: 0 };
+        }
+        window.failures += 1;
+    }
+
+    fn make_room(&self, windows: &mut HashMap<String, Window>, now: i64) {
+        windows.retain(|_, w| now < w.start + self.limit.window);
+        if windows.len() >= MAX_TRACKED
+            && let Some(oldest) = windows.iter().min_by_key(|(_, w)| w.start).map(|(k, _)| k.clone())
+        {
+            windows.remove(&oldest);
+        }
+    }
+
+    fn clear(&self, key: &str) {
+        self.windows.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+}
+
+/// A caller over a limit.
+#[derive(Debug, PartialEq)]
+pub struct Limited {
+    limit: Limit,
+    reset_at: i64,
+    now: i64,
+}
+
+impl From<Limited> for HttpError {
+    fn from(l: Limited) -> HttpError {
+        HttpError::message(429, "error", format!("rate limit exceeded ({})", l.limit.describe()))
+            .with_header("Retry-After", (l.reset_at - l.now).max(1).to_string())
+            .with_header("X-RateLimit-Limit", l.limit.failures.to_string())
+            .with_header("X-RateLimit-Remaining", "0")
+            .with_header("X-RateLimit-Reset", l.reset_at.to_string())
+    }
+}
+
+pub struct Throttle {
+    by_address: Failures,
+    by_account: Failures,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Throttle { by_address: Failures::new(PER_ADDRESS), by_account: Failures::new(PER_ACCOUNT) }
+    }
+}
+
+/// Whose credentials are being checked.
+pub enum Account<'a> {
+    Email(&'a str),
+    Client(&'a str),
+}
+
+impl Throttle {
+    /// Starts a credential check, or refuses it when the address or the
+    /// account is over its limit.
+    pub fn begin(&self, address: IpAddr, account: Account<'_>, now: i64) -> Result<Attempt<'_>, Limited> {
+        let address = address_key(address);
+        let account = match account {
+            Account::Email(email) => format!("email:{}", email.trim().to_lowercase()),
+            Account::Client(id) => format!("client:{id}"),
+        };
+        self.by_address.check(&address, now)?;
+        self.by_account.check(&account, now)?;
+        Ok(Attempt { throttle: self, address, account, now })
+    }
+}
+
+/// A credential check in progress: its outcome must be reported.
+#[must_use = "report the outcome with failed() or succeeded()"]
+pub struct Attempt<'t> {
+    throttle: &'t Throttle,
+    address: String,
+    account: String,
+    now: i64,
+}
+
+impl Attempt<'_> {
+    pub fn failed(self) {
+        self.throttle.by_address.record(&self.address, self.now);
+        self.throttle.by_account.record(&self.account, self.now);
+    }
+
+    /// The account's owner got in: earlier failures against it are forgiven.
+    pub fn succeeded(self) {
+        self.throttle.by_account.clear(&self.account);
+    }
+}
+
+/// IPv6 clients usually hold a whole /64: counting per address would let one
+/// of them rotate forever.
+fn address_key(address: IpAddr) -> String {
+    match address {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: i64 = 1_700_000_000;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn fail(t: &Throttle, address: &str, email: &str, now: i64) -> Result<(), Limited> {
+        t.begin(ip(address), Account::Email(email), now).map(Attempt::failed)
+    }
+
+    #[test]
+    fn an_account_is_refused_after_its_failures_until_the_window_ends() {
+        let t = Throttle::default();
+        for n in 0..PER_ACCOUNT.failures {
+            // Each failure from another address: only the account limit applies.
+            fail(&t, &format!("192.0.2.{n}"), "Sam@Example.com", T0 + 1).unwrap();
+        }
+        let refused = t.begin(ip("198.51.100.1"), Account::Email("sam@example.com "), T0 + 2).err().unwrap();
+        assert_eq!(refused, Limited { limit: PER_ACCOUNT, reset_at: T0 + 1 + 300, now: T0 + 2 });
+        // Other accounts are unaffected, and the window ends.
+        assert!(t.begin(ip("198.51.100.1"), Account::Email("other@example.com"), T0 + 2).is_ok());
+        assert!(t.begin(ip("198.51.100.1"), Account::Email("sam@example.com"), T0 + 301).is_ok());
+    }
+
+    #[test]
+    fn an_address_is_refused_after_its_failures_across_accounts() {
+        let t = Throttle::default();
+        for n in 0..PER_ADDRESS.failures {
+            fail(&t, "2001:db8:1:2::7", &format!("user{n}@example.com"), T0).unwrap();
+        }
+        // The same /64 is the same client; a client id is refused too.
+        let refused = t.begin(ip("2001:db8:1:2::99"), Account::Client("abc"), T0 + 10).err().unwrap();
+        assert_eq!(refused.limit, PER_ADDRESS);
+        assert!(t.begin(ip("2001:db8:1:3::7"), Account::Client("abc"), T0 + 10).is_ok());
+        assert!(t.begin(ip("2001:db8:1:2::7"), Account::Client("abc"), T0 + 60).is_ok());
+    }
+
+    #[test]
+    fn success_forgives_the_account_and_unreported_attempts_count_nothing() {
+        let t = Throttle::default();
+        for _ in 0..PER_ACCOUNT.failures - 1 {
+            fail(&t, "192.0.2.1", "sam@example.com", T0).unwrap();
+        }
+        t.begin(ip("192.0.2.1"), Account::Email("sam@example.com"), T0).unwrap().succeeded();
+        fail(&t, "192.0.2.1", "sam@example.com", T0).unwrap();
+        for _ in 0..50 {
+            let _ = t.begin(ip("192.0.2.1"), Account::Email("sam@example.com"), T0).unwrap();
+        }
+        assert!(t.begin(ip("192.0.2.1"), Account::Email("sam@example.com"), T0).is_ok());
+    }
+
+    #[test]
+    fn the_refusal_is_fittrackees_rate_limit_error() {
+        let error = HttpError::from(Limited { limit: PER_ACCOUNT, reset_at: T0 + 120, now: T0 });
+        assert_eq!(error.status, 429);
+        assert_eq!(
+            error.body,
+            serde_json::json!({"status": "error", "message": "rate limit exceeded (10 per 5 minute)"})
+        );
+        assert!(error.headers.contains(&("Retry-After", "120".to_string())));
+        assert!(error.headers.contains(&("X-RateLimit-Reset", (T0 + 120).to_string())));
+    }
+
+    #[test]
+    fn tracking_stays_bounded() {
+        let f = Failures::new(PER_ACCOUNT);
+        for n in 0..MAX_TRACKED * 2 {
+            f.record(&n.to_string(), T0);
+        }
+        let windows = f.windows.lock().unwrap();
+        assert_eq!(windows.len(), MAX_TRACKED);
+        assert!(windows.contains_key(&(MAX_TRACKED * 2 - 1).to_string()));
+    }
+}
