@@ -8,6 +8,7 @@ pub mod application;
 pub mod config;
 pub mod crypto;
 pub mod dates;
+pub mod documents;
 pub mod equipments;
 pub mod gpx;
 pub mod guard;

@@ -4,13 +4,13 @@
 //! after the first such buffer is freed, so later ones come from per-thread
 //! heaps that never shrink: a few sign-ins left a worker pool holding 100 MB.
 //! A fixed threshold keeps large buffers in their own mappings, returned to
-//! the system when freed; fewer arenas bound the fragmentation of many
-//! connection threads.
+//! the system when freed; a few arenas (not one per thread) bound the
+//! fragmentation of many connection threads.
 
 /// Allocations at least this large get their own mapping.
 const MMAP_THRESHOLD: i32 = 256 * 1024;
-/// Malloc arenas shared by all threads.
-const ARENAS: i32 = 2;
+/// Malloc arenas shared by all threads (2 made workers queue on their locks).
+const ARENAS: i32 = 4;
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub fn tune_allocator() {

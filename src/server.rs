@@ -1,6 +1,7 @@
 //! The running server: application state, the per-request context, and the
 //! dispatcher (route → guard → handler → security headers → one log line).
 
+use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -9,6 +10,7 @@ use serde_json::Value;
 
 use crate::accounts::passwords::Hasher;
 use crate::config::Config;
+use crate::documents::Documents;
 use crate::guard::{self, Caller, table};
 use crate::http::{self, Form, HttpError};
 use crate::store::{self, Db, Store};
@@ -21,6 +23,8 @@ pub struct App {
     pub hasher: Hasher,
     pub keys: Keys,
     pub throttle: Throttle,
+    /// Own-profile documents, by user id.
+    pub profiles: Documents,
 }
 
 /// Keys generated on first start and kept in the database.
@@ -41,7 +45,14 @@ impl App {
                 })
             })?
         };
-        Ok(App { config, store, hasher: Hasher::default(), keys, throttle: Throttle::default() })
+        Ok(App {
+            config,
+            store,
+            hasher: Hasher::default(),
+            keys,
+            throttle: Throttle::default(),
+            profiles: Documents::default(),
+        })
     }
 }
 
@@ -179,7 +190,15 @@ pub fn handle(app: &App, req: &Request) -> Response {
     let path = raw_url.split('?').next().unwrap_or("");
     let response = with_security_headers(dispatch(app, req, path));
     // Method, path without query, status, time: never a token, code or secret.
-    eprintln!("{} {} {} {:.1}ms", req.method(), path, response.status_code, started.elapsed().as_secs_f64() * 1000.0);
+    let line = format!(
+        "{} {} {} {:.1}ms\n",
+        req.method(),
+        path,
+        response.status_code,
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    // One write: stderr is unbuffered, and a formatted print is a syscall per piece.
+    let _ = std::io::stderr().write_all(line.as_bytes());
     response
 }
 

@@ -13,19 +13,25 @@ use crate::server::Ctx;
 use crate::sports::{UserSport, apply_changes};
 use crate::store;
 
-/// The caller's full object, with an optional `message`.
-fn own_profile(ctx: &Ctx<'_>, message: Option<&str>) -> Result<Response, HttpError> {
+/// The caller's full object.
+fn own_user_json(ctx: &Ctx<'_>) -> Result<Value, HttpError> {
     let viewer = ctx.caller.user()?;
     let user = store::users::by_id(&ctx.db, viewer.id)?.ok_or_else(|| HttpError::unauthorized(NO_AUTH))?;
-    let mut body = json!({ "status": "success", "data": users::user_json(&ctx.db, &user, Some(viewer))? });
-    if let Some(message) = message {
-        body["message"] = json!(message);
-    }
-    Ok(ok(body))
+    users::user_json(&ctx.db, &user, Some(viewer))
 }
 
+/// The caller's full object with a `message`, after a change.
+fn own_profile(ctx: &Ctx<'_>, message: &str) -> Result<Response, HttpError> {
+    Ok(ok(json!({ "status": "success", "data": own_user_json(ctx)?, "message": message })))
+}
+
+/// Apps poll this: the document is kept until the next write (see `documents`).
 pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    own_profile(ctx, None)
+    let generation = ctx.app.store.generation();
+    let body = ctx.app.profiles.get_or_build(ctx.caller.user()?.id, generation, || {
+        Ok::<_, HttpError>(json!({ "status": "success", "data": own_user_json(ctx)? }).to_string())
+    })?;
+    Ok(Response::from_data("application/json", body.as_bytes()))
 }
 
 pub fn edit(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
@@ -33,7 +39,7 @@ pub fn edit(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let fields = profile::profile_fields(&body).map_err(HttpError::bad_request)?;
     let user_id = ctx.caller.user()?.id;
     profile::update_profile(&mut ctx.db, user_id, &fields)?;
-    own_profile(ctx, Some("user profile updated"))
+    own_profile(ctx, "user profile updated")
 }
 
 pub fn edit_account(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
@@ -51,7 +57,7 @@ pub fn edit_account(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         AccountError::WrongPassword => HttpError::unauthorized("invalid credentials"),
         AccountError::Store(e) => e.into(),
     })?;
-    own_profile(ctx, Some("user account updated"))
+    own_profile(ctx, "user account updated")
 }
 
 pub fn edit_preferences(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
@@ -60,7 +66,7 @@ pub fn edit_preferences(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let user = store::users::by_id(&ctx.db, user_id)?.ok_or_else(|| HttpError::unauthorized(NO_AUTH))?;
     let preferences = profile::apply_preferences(&user.prefs, &body).map_err(HttpError::bad_request)?;
     profile::update_preferences(&mut ctx.db, user_id, &preferences)?;
-    own_profile(ctx, Some("user preferences updated"))
+    own_profile(ctx, "user preferences updated")
 }
 
 const SPORT_PREFERENCE_KEYS: [&str; 5] =

@@ -150,7 +150,17 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     if from >= haystack.len() || needle.is_empty() {
         return None;
     }
-    haystack[from..].windows(needle.len()).position(|window| window == needle).map(|i| i + from)
+    // Jump between occurrences of the first byte (a fast scan) rather than
+    // comparing a window at every offset of a file of megabytes.
+    let mut at = from;
+    while let Some(offset) = haystack[at..].iter().position(|&b| b == needle[0]) {
+        at += offset;
+        if haystack[at..].starts_with(needle) {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
 }
 
 #[cfg(test)]

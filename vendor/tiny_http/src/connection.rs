@@ -87,10 +87,13 @@ impl Connection {
         }
     }
 
-    /// Bounds how long one read or write may block.
-    pub(crate) fn set_timeouts(&self, read: std::time::Duration, write: std::time::Duration) -> std::io::Result<()> {
+    /// Bounds how long one read or write may block, and sends answers at
+    /// once (without Nagle's algorithm, an answer written in two parts waits
+    /// for the client's delayed acknowledgement: 40 ms).
+    pub(crate) fn configure(&self, read: std::time::Duration, write: std::time::Duration) -> std::io::Result<()> {
         match self {
             Self::Tcp(s) => {
+                s.set_nodelay(true)?;
                 s.set_read_timeout(Some(read))?;
                 s.set_write_timeout(Some(write))
             }

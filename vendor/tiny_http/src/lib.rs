@@ -294,11 +294,11 @@ impl Server {
                 let new_client = match server.accept() {
                     Ok((sock, _)) => {
                         use util::RefinedTcpStream;
-                        // Reads wake up every second so that deadlines (idle
+                        // Reads wake up every tick so that deadlines (idle
                         // keep-alive, request head, request body) can be
                         // enforced; a client that stops reading its answer
                         // cannot hold a worker for more than the write timeout.
-                        let _ = sock.set_timeouts(util::SOCKET_READ_TICK, util::SOCKET_WRITE_TIMEOUT);
+                        let _ = sock.configure(util::SOCKET_READ_TICK, util::SOCKET_WRITE_TIMEOUT);
                         let (read_closable, write_closable) = match ssl {
                             None => RefinedTcpStream::new(sock),
                             #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]

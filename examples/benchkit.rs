@@ -1,0 +1,174 @@
+//! Helpers for `bench/run.sh`: seeding a running server through its API, and
+//! timing start-up.
+//!
+//! - `benchkit seed ADDR EMAIL PASSWORD WORKOUTS GPX_OUT` signs in (the user
+//!   must be an admin), raises the upload limits, registers an app, grants it
+//!   nine times, creates WORKOUTS manual workouts, writes a 10,000-point GPX
+//!   file to GPX_OUT, and prints shell assignments (`JWT=…`, `ACCESS_TOKEN=…`,
+//!   `CLIENT_ID=…`, `CLIENT_SECRET=…`, `REFRESH_TOKENS="…"`).
+//! - `benchkit startup BINARY CONFIG RUNS` starts the server RUNS times and
+//!   prints the median time, in milliseconds, from spawn to the first answered
+//!   request.
+
+#[allow(dead_code)]
+#[path = "../tests/it/support/http.rs"]
+mod http;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use http::{Connection, Response};
+use serde_json::{Value, json};
+
+type Result<T> = std::result::Result<T, String>;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["seed", addr, email, password, workouts, gpx_out] => seed(addr, email, password, workouts, gpx_out),
+        ["startup", binary, config, runs] => startup(binary, config, runs),
+        _ => Err("usage: benchkit seed ADDR EMAIL PASSWORD WORKOUTS GPX_OUT | startup BINARY CONFIG RUNS".into()),
+    };
+    if let Err(message) = outcome {
+        eprintln!("benchkit: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn expect(response: std::io::Result<Response>, status: u16, what: &str) -> Result<Value> {
+    let response = response.map_err(|e| format!("{what}: {e}"))?;
+    if response.status != status {
+        return Err(format!("{what}: {} {}", response.status, response.text()));
+    }
+    Ok(serde_json::from_slice(&response.body).unwrap_or(Value::Null))
+}
+
+fn text(value: &Value, pointer: &str) -> Result<String> {
+    value.pointer(pointer).and_then(Value::as_str).map(str::to_string).ok_or_else(|| format!("no {pointer} in {value}"))
+}
+
+fn seed(addr: &str, email: &str, password: &str, workouts: &str, gpx_out: &str) -> Result<()> {
+    let workouts: usize = workouts.parse().map_err(|_| "WORKOUTS is a number")?;
+    let mut conn = Connection::open(addr).map_err(|e| e.to_string())?;
+    let login = json!({ "email": email, "password": password });
+    let jwt = text(&expect(conn.send("POST", "/api/auth/login", None, Some(&login)), 200, "login")?, "/auth_token")?;
+    let limits = json!({ "max_single_file_size": 50_000_000, "max_zip_file_size": 100_000_000 });
+    expect(conn.send("PATCH", "/api/config", Some(&jwt), Some(&limits)), 200, "raise the upload limits")?;
+    let app = json!({
+        "client_name": "bench", "client_uri": "https://bench.example",
+        "redirect_uris": ["https://bench.example/callback"],
+        "scope": "profile:read workouts:read workouts:write",
+    });
+    let client = expect(conn.send("POST", "/api/oauth/apps", Some(&jwt), Some(&app)), 201, "register an app")?;
+    let client_id = text(&client, "/data/client/client_id")?;
+    let secret = text(&client, "/data/client/client_secret")?;
+    let mut grants = Vec::new();
+    for _ in 0..9 {
+        grants.push(grant(&mut conn, &jwt, &client_id, &secret)?);
+    }
+    create_workouts(addr, &jwt, workouts)?;
+    std::fs::write(gpx_out, gpx(10_000)).map_err(|e| format!("{gpx_out}: {e}"))?;
+    let (access, _) = &grants[0];
+    let refresh: Vec<&str> = grants[1..].iter().map(|(_, refresh)| refresh.as_str()).collect();
+    println!("JWT={jwt}\nACCESS_TOKEN={access}\nCLIENT_ID={client_id}\nCLIENT_SECRET={secret}");
+    println!("REFRESH_TOKENS=\"{}\"", refresh.join(" "));
+    Ok(())
+}
+
+/// One authorization and code exchange: (access token, refresh token).
+fn grant(conn: &mut Connection, jwt: &str, client_id: &str, secret: &str) -> Result<(String, String)> {
+    let path = format!("/api/oauth/authorize?client_id={client_id}&response_type=code&confirm=true");
+    let redirect = text(&expect(conn.send("POST", &path, Some(jwt), None), 200, "authorize")?, "/redirect_url")?;
+    let code = redirect.split("code=").nth(1).and_then(|rest| rest.split('&').next()).ok_or("no code")?.to_string();
+    let fields =
+        [("grant_type", "authorization_code"), ("code", &code), ("client_id", client_id), ("client_secret", secret)];
+    let tokens = expect(conn.post_form("/api/oauth/token", &fields), 200, "exchange the code")?;
+    Ok((text(&tokens, "/access_token")?, text(&tokens, "/refresh_token")?))
+}
+
+/// Manual workouts, spread over the last years, from four connections.
+fn create_workouts(addr: &str, jwt: &str, count: usize) -> Result<()> {
+    let threads: Vec<_> = (0..4)
+        .map(|part| {
+            let (addr, jwt) = (addr.to_string(), jwt.to_string());
+            thread::spawn(move || -> Result<()> {
+                let mut conn = Connection::open(&addr).map_err(|e| e.to_string())?;
+                for n in (part..count).step_by(4) {
+                    let body = json!({
+                        "sport_id": 1 + n % 5,
+                        "workout_date": format!("{}-{:02}-{:02} {:02}:{:02}", 2019 + n % 7, 1 + n % 12, 1 + n % 28, n % 24, n % 60),
+                        "duration": 1200 + (n % 5400),
+                        "distance": 2.0 + (n % 40) as f64,
+                        "title": format!("workout {n}"),
+                    });
+                    expect(conn.send("POST", "/api/workouts/no_gpx", Some(&jwt), Some(&body)), 201, "create a workout")?;
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    threads.into_iter().try_for_each(|t| t.join().map_err(|_| "a seeding thread panicked".to_string())?)
+}
+
+/// A run of `points` track points, one per second, with elevation and heart rate.
+fn gpx(points: usize) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gpx version=\"1.1\" creator=\"benchkit\" \
+         xmlns=\"http://www.topografix.com/GPX/1/1\" \
+         xmlns:gpxtpx=\"http://www.garmin.com/xmlschemas/TrackPointExtension/v1\">\n<trk><name>bench</name><trkseg>\n",
+    );
+    for n in 0..points {
+        let (lat, lon) = (44.0 + n as f64 * 0.00002, 6.0 + (n as f64 / 300.0).sin() * 0.001);
+        let (minutes, seconds) = (n / 60, n % 60);
+        let (hours, minutes) = (minutes / 60, minutes % 60);
+        out.push_str(&format!(
+            "<trkpt lat=\"{lat:.7}\" lon=\"{lon:.7}\"><ele>{:.1}</ele><time>2026-05-01T{:02}:{minutes:02}:{seconds:02}Z</time>\
+             <extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>{}</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions></trkpt>\n",
+            200.0 + (n as f64 / 50.0).sin() * 20.0,
+            6 + hours,
+            120 + n % 40
+        ));
+    }
+    out.push_str("</trkseg></trk>\n</gpx>\n");
+    out
+}
+
+fn startup(binary: &str, config: &str, runs: &str) -> Result<()> {
+    let runs: usize = runs.parse().map_err(|_| "RUNS is a number")?;
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        times.push(time_to_first_answer(binary, config)?);
+    }
+    times.sort();
+    println!("{:.1}", times[times.len() / 2].as_secs_f64() * 1000.0);
+    Ok(())
+}
+
+fn time_to_first_answer(binary: &str, config: &str) -> Result<Duration> {
+    let started = Instant::now();
+    let mut child = Command::new(binary)
+        .args(["--config", config, "serve"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("{binary}: {e}"))?;
+    let mut line = String::new();
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    BufReader::new(stdout).read_line(&mut line).map_err(|e| e.to_string())?;
+    let addr = line.split("http://").nth(1).and_then(|rest| rest.split(',').next()).ok_or("no address")?.to_string();
+    let answered = loop {
+        if let Ok(mut conn) = Connection::open(&addr)
+            && conn.send("GET", "/api/config", None, None).is_ok_and(|r| r.status == 200)
+        {
+            break started.elapsed();
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            return Err("no answer within 10 s".into());
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    Ok(answered)
+}
