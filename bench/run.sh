@@ -130,7 +130,8 @@ results() {
     echo "- Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores," \
         "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), Linux $(uname -r)"
     echo "- Build: $(rustc -V), release profile; wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}') on the same cores"
-    echo "- Data: $WORKOUTS workouts for the user; GPX upload of 10,000 points (${GPX_KIB} KiB)"
+    echo "- Data: 5 users, an app with 9 grants, $WORKOUTS workouts for the measured user;" \
+        "GPX upload of 10,000 points (${GPX_KIB} KiB)"
     echo
     echo "| case | connections | requests | req/s | × ceiling | p50 ms | p99 ms | errors | RSS before MiB | RSS peak MiB | CPU % |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"

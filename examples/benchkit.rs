@@ -2,7 +2,8 @@
 //! timing start-up.
 //!
 //! - `benchkit seed ADDR EMAIL PASSWORD WORKOUTS GPX_OUT` signs in (the user
-//!   must be an admin), raises the upload limits, registers an app, grants it
+//!   must be an admin), registers four more users, raises the upload
+//!   limits, registers an app, grants it
 //!   nine times, creates WORKOUTS manual workouts, writes a 10,000-point GPX
 //!   file to GPX_OUT, and prints shell assignments (`JWT=…`, `ACCESS_TOKEN=…`,
 //!   `CLIENT_ID=…`, `CLIENT_SECRET=…`, `REFRESH_TOKENS="…"`).
@@ -54,6 +55,13 @@ fn seed(addr: &str, email: &str, password: &str, workouts: &str, gpx_out: &str) 
     let mut conn = Connection::open(addr).map_err(|e| e.to_string())?;
     let login = json!({ "email": email, "password": password });
     let jwt = text(&expect(conn.send("POST", "/api/auth/login", None, Some(&login)), 200, "login")?, "/auth_token")?;
+    for n in 1..=4 {
+        let user = json!({
+            "username": format!("rider{n}"), "email": format!("rider{n}@example.org"),
+            "password": password, "accepted_policy": true,
+        });
+        expect(conn.send("POST", "/api/auth/register", None, Some(&user)), 200, "register a user")?;
+    }
     let limits = json!({ "max_single_file_size": 50_000_000, "max_zip_file_size": 100_000_000 });
     expect(conn.send("PATCH", "/api/config", Some(&jwt), Some(&limits)), 200, "raise the upload limits")?;
     let app = json!({
