@@ -119,7 +119,7 @@ fn slow_senders_do_not_starve_other_clients_and_are_timed_out() {
             let asked = Instant::now();
             let response = server.get("/api/config").send();
             assert_eq!(response.status, 200);
-            assert!(asked.elapsed() < Duration::from_millis(500), "served in {:?}", asked.elapsed());
+            assert!(asked.elapsed() < Duration::from_secs(1), "served in {:?}", asked.elapsed());
         }
         thread::sleep((started + Duration::from_secs(second)).saturating_duration_since(Instant::now()));
     }
