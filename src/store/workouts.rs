@@ -3,7 +3,7 @@
 //! indexes, never in memory).
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params, params_from_iter};
 
 use super::Error;
 
@@ -51,11 +51,69 @@ pub struct Workout {
     pub file_name: Option<String>,
 }
 
-const COLUMNS: &str = "w.id, w.short_id, w.user_id, w.sport_id, w.title, w.description, w.notes, w.workout_date, \
-    w.duration, w.moving, w.distance, w.min_alt, w.max_alt, w.ascent, w.descent, w.ave_speed, w.max_speed, \
-    w.ave_hr, w.max_hr, w.ave_cadence, w.max_cadence, w.ave_power, w.max_power, w.calories, w.start_lat, \
-    w.start_lon, w.bounds, w.source, w.workout_visibility, w.analysis_visibility, w.map_visibility, \
-    w.created_at, w.modified_at, f.file_name";
+/// The columns of [`Measures`], in field order: workouts and segments alike.
+macro_rules! measure_columns {
+    () => {
+        "duration, moving, distance, min_alt, max_alt, ascent, descent, ave_speed, max_speed, ave_hr, max_hr, \
+         ave_cadence, max_cadence, ave_power, max_power"
+    };
+}
+
+impl Measures {
+    /// Reads the measure columns starting at column `at`.
+    fn from_row(row: &Row<'_>, at: usize) -> Result<Measures, Error> {
+        Ok(Measures {
+            duration: row.get(at)?,
+            moving: row.get(at + 1)?,
+            distance: row.get(at + 2)?,
+            min_alt: row.get(at + 3)?,
+            max_alt: row.get(at + 4)?,
+            ascent: row.get(at + 5)?,
+            descent: row.get(at + 6)?,
+            ave_speed: row.get(at + 7)?,
+            max_speed: row.get(at + 8)?,
+            ave_hr: row.get(at + 9)?,
+            max_hr: row.get(at + 10)?,
+            ave_cadence: row.get(at + 11)?,
+            max_cadence: row.get(at + 12)?,
+            ave_power: row.get(at + 13)?,
+            max_power: row.get(at + 14)?,
+        })
+    }
+
+    /// The values of the measure columns.
+    fn values(&self) -> [&dyn ToSql; 15] {
+        [
+            &self.duration,
+            &self.moving,
+            &self.distance,
+            &self.min_alt,
+            &self.max_alt,
+            &self.ascent,
+            &self.descent,
+            &self.ave_speed,
+            &self.max_speed,
+            &self.ave_hr,
+            &self.max_hr,
+            &self.ave_cadence,
+            &self.max_cadence,
+            &self.ave_power,
+            &self.max_power,
+        ]
+    }
+}
+
+/// `?from, ?from+1, …` for `count` parameters.
+fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count).map(|n| format!("?{n}")).collect::<Vec<_>>().join(", ")
+}
+
+const COLUMNS: &str = concat!(
+    "w.id, w.short_id, w.user_id, w.sport_id, w.title, w.description, w.notes, w.workout_date, ",
+    measure_columns!(),
+    ", w.calories, w.start_lat, w.start_lon, w.bounds, w.source, w.workout_visibility, w.analysis_visibility, \
+     w.map_visibility, w.created_at, w.modified_at, f.file_name"
+);
 
 const FROM: &str = "workouts w LEFT JOIN workout_files f ON f.workout_id = w.id";
 
@@ -74,23 +132,7 @@ fn from_row(row: &Row<'_>) -> Result<Workout, Error> {
         description: row.get(5)?,
         notes: row.get(6)?,
         workout_date: row.get(7)?,
-        measures: Measures {
-            duration: row.get(8)?,
-            moving: row.get(9)?,
-            distance: row.get(10)?,
-            min_alt: row.get(11)?,
-            max_alt: row.get(12)?,
-            ascent: row.get(13)?,
-            descent: row.get(14)?,
-            ave_speed: row.get(15)?,
-            max_speed: row.get(16)?,
-            ave_hr: row.get(17)?,
-            max_hr: row.get(18)?,
-            ave_cadence: row.get(19)?,
-            max_cadence: row.get(20)?,
-            ave_power: row.get(21)?,
-            max_power: row.get(22)?,
-        },
+        measures: Measures::from_row(row, 8)?,
         calories: row.get(23)?,
         start,
         bounds: bounds.and_then(|b| serde_json::from_str(&b).ok()),
@@ -104,77 +146,65 @@ fn from_row(row: &Row<'_>) -> Result<Workout, Error> {
     })
 }
 
+/// The columns a workout's owner can change, in the order of [`changeable`].
+const CHANGEABLE_COLUMNS: &str = concat!(
+    "sport_id, title, description, notes, workout_date, ",
+    measure_columns!(),
+    ", calories, start_lat, start_lon, bounds, source, workout_visibility, analysis_visibility, map_visibility, \
+     modified_at"
+);
+const CHANGEABLE_COUNT: usize = 29;
+
+/// The values of [`CHANGEABLE_COLUMNS`], with the stored forms of the
+/// bounds and the start from [`stored_position`].
+fn changeable<'w>(w: &'w Workout, bounds: &'w Option<String>, start: &'w [Option<f64>; 2]) -> Vec<&'w dyn ToSql> {
+    let mut values: Vec<&dyn ToSql> = vec![&w.sport_id, &w.title, &w.description, &w.notes, &w.workout_date];
+    values.extend(w.measures.values());
+    values.extend::<[&dyn ToSql; 9]>([
+        &w.calories,
+        &start[0],
+        &start[1],
+        bounds,
+        &w.source,
+        &w.workout_visibility,
+        &w.analysis_visibility,
+        &w.map_visibility,
+        &w.modified_at,
+    ]);
+    debug_assert_eq!(values.len(), CHANGEABLE_COUNT);
+    values
+}
+
 /// Inserts the workout row (`id` and `file_name` are ignored) and returns its id.
 pub fn insert(conn: &Connection, w: &Workout) -> Result<i64, Error> {
-    conn.prepare_cached(
-        "INSERT INTO workouts (short_id, user_id, sport_id, title, workout_date, duration, moving, distance, \
-         workout_visibility, analysis_visibility, map_visibility, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        w.short_id,
-        w.user_id,
-        w.sport_id,
-        w.title,
-        w.workout_date,
-        w.measures.duration,
-        w.measures.moving,
-        w.measures.distance,
-        w.workout_visibility,
-        w.analysis_visibility,
-        w.map_visibility,
-        w.created_at
-    ])?;
-    let id = conn.last_insert_rowid();
-    save(conn, &Workout { id, ..w.clone() })?;
-    Ok(id)
+    let (bounds, start) = stored_position(w);
+    let mut values: Vec<&dyn ToSql> = vec![&w.short_id, &w.user_id, &w.created_at];
+    values.extend(changeable(w, &bounds, &start));
+    conn.prepare_cached(&format!(
+        "INSERT INTO workouts (short_id, user_id, created_at, {CHANGEABLE_COLUMNS}) VALUES ({})",
+        placeholders(1, values.len())
+    ))?
+    .execute(params_from_iter(values))?;
+    Ok(conn.last_insert_rowid())
 }
 
 /// Writes every changeable column of the workout.
 pub fn save(conn: &Connection, w: &Workout) -> Result<(), Error> {
-    let m = &w.measures;
-    let bounds = w.bounds.map(|b| serde_json::to_string(&b).unwrap_or_default());
-    conn.prepare_cached(
-        "UPDATE workouts SET sport_id = ?2, title = ?3, description = ?4, notes = ?5, workout_date = ?6, \
-         duration = ?7, moving = ?8, distance = ?9, min_alt = ?10, max_alt = ?11, ascent = ?12, descent = ?13, \
-         ave_speed = ?14, max_speed = ?15, ave_hr = ?16, max_hr = ?17, ave_cadence = ?18, max_cadence = ?19, \
-         ave_power = ?20, max_power = ?21, calories = ?22, start_lat = ?23, start_lon = ?24, bounds = ?25, \
-         source = ?26, workout_visibility = ?27, analysis_visibility = ?28, map_visibility = ?29, \
-         modified_at = ?30 WHERE id = ?1",
-    )?
-    .execute(params![
-        w.id,
-        w.sport_id,
-        w.title,
-        w.description,
-        w.notes,
-        w.workout_date,
-        m.duration,
-        m.moving,
-        m.distance,
-        m.min_alt,
-        m.max_alt,
-        m.ascent,
-        m.descent,
-        m.ave_speed,
-        m.max_speed,
-        m.ave_hr,
-        m.max_hr,
-        m.ave_cadence,
-        m.max_cadence,
-        m.ave_power,
-        m.max_power,
-        w.calories,
-        w.start.map(|s| s.0),
-        w.start.map(|s| s.1),
-        bounds,
-        w.source,
-        w.workout_visibility,
-        w.analysis_visibility,
-        w.map_visibility,
-        w.modified_at
-    ])?;
+    let (bounds, start) = stored_position(w);
+    let mut values: Vec<&dyn ToSql> = vec![&w.id];
+    values.extend(changeable(w, &bounds, &start));
+    conn.prepare_cached(&format!(
+        "UPDATE workouts SET ({CHANGEABLE_COLUMNS}) = ({}) WHERE id = ?1",
+        placeholders(2, CHANGEABLE_COUNT)
+    ))?
+    .execute(params_from_iter(values))?;
     Ok(())
+}
+
+/// The stored forms of the bounds (JSON) and of the start (two columns).
+fn stored_position(w: &Workout) -> (Option<String>, [Option<f64>; 2]) {
+    let bounds = w.bounds.map(|b| serde_json::to_string(&b).unwrap_or_default());
+    (bounds, [w.start.map(|s| s.0), w.start.map(|s| s.1)])
 }
 
 pub fn by_short_id(conn: &Connection, short_id: &str) -> Result<Option<Workout>, Error> {
@@ -214,65 +244,30 @@ pub struct Segment {
 
 pub fn replace_segments(conn: &Connection, workout_id: i64, segments: &[Segment]) -> Result<(), Error> {
     conn.prepare_cached("DELETE FROM workout_segments WHERE workout_id = ?1")?.execute([workout_id])?;
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO workout_segments (workout_id, segment_number, short_id, duration, moving, distance, min_alt, \
-         max_alt, ascent, descent, ave_speed, max_speed, ave_hr, max_hr, ave_cadence, max_cadence, ave_power, \
-         max_power) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-    )?;
+    let mut insert = conn.prepare_cached(&format!(
+        concat!(
+            "INSERT INTO workout_segments (workout_id, segment_number, short_id, ",
+            measure_columns!(),
+            ") VALUES ({})"
+        ),
+        placeholders(1, 18)
+    ))?;
     for s in segments {
-        let m = &s.measures;
-        insert.execute(params![
-            workout_id,
-            s.number,
-            s.short_id,
-            m.duration,
-            m.moving,
-            m.distance,
-            m.min_alt,
-            m.max_alt,
-            m.ascent,
-            m.descent,
-            m.ave_speed,
-            m.max_speed,
-            m.ave_hr,
-            m.max_hr,
-            m.ave_cadence,
-            m.max_cadence,
-            m.ave_power,
-            m.max_power
-        ])?;
+        let mut values: Vec<&dyn ToSql> = vec![&workout_id, &s.number, &s.short_id];
+        values.extend(s.measures.values());
+        insert.execute(params_from_iter(values))?;
     }
     Ok(())
 }
 
 pub fn segments(conn: &Connection, workout_id: i64) -> Result<Vec<Segment>, Error> {
-    conn.prepare_cached(
-        "SELECT segment_number, short_id, duration, moving, distance, min_alt, max_alt, ascent, descent, ave_speed, \
-         max_speed, ave_hr, max_hr, ave_cadence, max_cadence, ave_power, max_power FROM workout_segments \
-         WHERE workout_id = ?1 ORDER BY segment_number",
-    )?
+    conn.prepare_cached(concat!(
+        "SELECT segment_number, short_id, ",
+        measure_columns!(),
+        " FROM workout_segments WHERE workout_id = ?1 ORDER BY segment_number"
+    ))?
     .query_map([workout_id], |row| {
-        Ok(Segment {
-            number: row.get(0)?,
-            short_id: row.get(1)?,
-            measures: Measures {
-                duration: row.get(2)?,
-                moving: row.get(3)?,
-                distance: row.get(4)?,
-                min_alt: row.get(5)?,
-                max_alt: row.get(6)?,
-                ascent: row.get(7)?,
-                descent: row.get(8)?,
-                ave_speed: row.get(9)?,
-                max_speed: row.get(10)?,
-                ave_hr: row.get(11)?,
-                max_hr: row.get(12)?,
-                ave_cadence: row.get(13)?,
-                max_cadence: row.get(14)?,
-                ave_power: row.get(15)?,
-                max_power: row.get(16)?,
-            },
-        })
+        Ok(Segment { number: row.get(0)?, short_id: row.get(1)?, measures: Measures::from_row(row, 2)? })
     })?
     .collect()
 }
