@@ -79,11 +79,6 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
-    /// How long a request body may take to arrive.
-    pub fn body_timeout(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(self.request_timeout)
-    }
-
     /// Loads the configuration the way `serve` and the CLI do.
     pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
         let file = match explicit {

@@ -58,7 +58,7 @@ impl App {
 
 /// The largest anonymous body: what the HTTP layer reads ahead
 /// (`PREBUFFER_LIMIT` in vendor/tiny_http).
-pub const ANONYMOUS_BODY_LIMIT: u64 = 64 * 1024;
+const ANONYMOUS_BODY_LIMIT: u64 = 64 * 1024;
 const ANONYMOUS_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub type Handler = fn(&mut Ctx<'_>) -> Result<Response, HttpError>;
@@ -105,7 +105,7 @@ impl<'r> Ctx<'r> {
     /// layer reads a declared-length one ahead, and a chunked one may hold a
     /// worker for a few seconds at most.
     pub fn body_limits(&self, limit: u64) -> (u64, Duration) {
-        let timeout = self.app.config.body_timeout();
+        let timeout = Duration::from_secs(self.app.config.request_timeout);
         match self.caller.user {
             Some(_) => (limit, timeout),
             None => (limit.min(ANONYMOUS_BODY_LIMIT), timeout.min(ANONYMOUS_BODY_TIMEOUT)),

@@ -313,8 +313,8 @@ fn too_large(size: Option<u64>, limit: u64) -> HttpError {
 /// The multipart body of an upload, read with the upload limit.
 fn read_upload(ctx: &Ctx<'_>, limit: u64) -> Result<Form, HttpError> {
     let declared = ctx.req.header("Content-Length").and_then(|v| v.trim().parse::<u64>().ok());
-    http::read_form(ctx.req, limit, ctx.app.config.body_timeout())
-        .map_err(|e| if e.status == 413 { too_large(declared, limit) } else { e })
+    let (limit, timeout) = ctx.body_limits(limit);
+    http::read_form(ctx.req, limit, timeout).map_err(|e| if e.status == 413 { too_large(declared, limit) } else { e })
 }
 
 pub fn create_manual(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {

@@ -48,11 +48,12 @@ pub fn login(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let attempt = match ctx.credential_attempt(Account::Email(&email)) {
         Ok(attempt) => attempt,
         Err(refused) => {
-            let markup = login_markup(ctx, &from, None, Some(&refused.text()));
-            let retry_after = refused.headers.iter().find(|(name, _)| *name == "Retry-After").map(|(_, v)| v.clone());
-            return Ok(
-                html_response(429, markup).with_additional_header("Retry-After", retry_after.unwrap_or_default())
-            );
+            // The form again, with the refusal's message and headers (Retry-After…).
+            let page = html_response(refused.status, login_markup(ctx, &from, None, Some(&refused.text())));
+            return Ok(refused
+                .headers
+                .into_iter()
+                .fold(page, |page, (name, value)| page.with_additional_header(name, value)));
         }
     };
     let Some(user_id) = accounts::check_credentials(&ctx.db, &ctx.app.hasher, &email, &password)? else {
