@@ -340,6 +340,14 @@ mod tests {
         assert!(e.to_string().contains("key `listen`"), "{e}");
         let e = Config::from_toml("workers = 0", "my.toml").unwrap_err();
         assert!(e.to_string().contains("key `workers`"), "{e}");
+        for (line, key) in [
+            ("request_timeout = 0", "request_timeout"),
+            ("request_timeout = \"60\"", "request_timeout"),
+            ("max_database_size = -1", "max_database_size"),
+        ] {
+            let e = Config::from_toml(line, "my.toml").unwrap_err();
+            assert!(e.to_string().contains(&format!("key `{key}`")), "{line}: {e}");
+        }
         let e = Config::from_toml("public_url = \"fit.example.org\"", "my.toml").unwrap_err();
         assert!(e.to_string().contains("key `public_url`"), "{e}");
         let e =

@@ -223,6 +223,8 @@ mod tests {
         assert_eq!(client_ip(&proxied, &config), "198.51.100.2".parse::<IpAddr>().unwrap());
         let forged = request(vec![("X-Forwarded-For", "203.0.113.9")], "192.0.2.7:4000");
         assert_eq!(client_ip(&forged, &config), "192.0.2.7".parse::<IpAddr>().unwrap());
+        let garbled = request(vec![("X-Forwarded-For", "unknown, not-an-ip")], "127.0.0.1:4000");
+        assert_eq!(client_ip(&garbled, &config), "127.0.0.1".parse::<IpAddr>().unwrap());
         let local = request(vec![], "127.0.0.1:4000");
         assert_eq!(client_ip(&local, &config), "127.0.0.1".parse::<IpAddr>().unwrap());
     }

@@ -305,7 +305,11 @@ fn oversized_bodies_and_parts_are_413_quickly_without_a_memory_spike() {
         assert!(answer.starts_with("HTTP/1.1 413"), "{path}: {answer}");
         assert!(started.elapsed() < Duration::from_secs(1), "{path}");
     }
-    // Chunked: read up to the limit, not further.
+    // Chunked: read up to the limit, not further; anonymous bodies stop at 64 KiB.
+    let anonymous = server.post("/api/auth/login").header("Content-Type", "application/json");
+    let refused = anonymous.body(vec![b' '; 100_000]).chunked().send();
+    assert_eq!(refused.status, 413, "{}", refused.text());
+    assert_eq!(refused.json()["message"], "request body exceeds 64.0KB");
     let big = vec![b'x'; 30_000_000];
     let response = server
         .post("/api/workouts")
