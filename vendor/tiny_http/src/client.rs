@@ -76,6 +76,8 @@ enum ReadError {
     WrongHeader(HTTPVersion),
     /// the client sent an unrecognized `Expect` header
     ExpectationFailed(HTTPVersion),
+    /// Patched: the body's framing is ambiguous (400) or its coding unknown (501).
+    Framing(u16),
     ReadIoError(IoError),
 }
 
@@ -248,6 +250,8 @@ impl ClientConnection {
                 request::RequestCreationError::ExpectationFailed => {
                     ReadError::ExpectationFailed(version)
                 }
+                request::RequestCreationError::AmbiguousFraming => ReadError::Framing(400),
+                request::RequestCreationError::UnknownCoding => ReadError::Framing(501),
             }
         })?;
 
@@ -314,6 +318,15 @@ impl Iterator for ClientConnection {
                         .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                         .ok();
                     return None; // closing the connection
+                }
+
+                Err(ReadError::Framing(status)) => {
+                    // Patched: where this body ends is unknown, and so is
+                    // where a next request would start: answer and close.
+                    let writer = self.sink.next().unwrap();
+                    let response = Response::new_empty(StatusCode(status)).closing();
+                    response.raw_print(writer, HTTPVersion(1, 1), &[], false, None).ok();
+                    return None;
                 }
 
                 Err(ReadError::ExpectationFailed(ver)) => {
@@ -387,9 +400,16 @@ fn parse_http_version(version: &str) -> Result<HTTPVersion, ReadError> {
 fn parse_request_line(line: &str) -> Result<(Method, String, HTTPVersion), ReadError> {
     let mut parts = line.split(' ');
 
-    let method = parts.next().and_then(|w| w.parse().ok());
-    let path = parts.next().map(ToOwned::to_owned);
+    // Patched: a method is a token and a target is visible ASCII (RFC 9112
+    // §3): control bytes never reach the application or its log.
+    let is_token = |w: &str| !w.is_empty() && w.bytes().all(crate::common::is_tchar);
+    let is_visible = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_graphic());
+    let method = parts.next().filter(|w| is_token(w)).and_then(|w| w.parse().ok());
+    let path = parts.next().filter(|w| is_visible(w)).map(ToOwned::to_owned);
     let version = parts.next().and_then(|w| parse_http_version(w).ok());
+    if parts.next().is_some() {
+        return Err(ReadError::WrongRequestLine);
+    }
 
     method
         .and_then(|method| Some((method, path?, version?)))
@@ -408,5 +428,10 @@ mod test {
 
         assert!(super::parse_request_line("GET /hello").is_err());
         assert!(super::parse_request_line("qsd qsd qsd").is_err());
+        assert!(super::parse_request_line("G\x1bT /hello HTTP/1.1").is_err());
+        assert!(super::parse_request_line("GET /he\x07llo HTTP/1.1").is_err());
+        assert!(super::parse_request_line("GET /a /b HTTP/1.1").is_err());
+        assert!(super::parse_request_line("GET /a\tb HTTP/1.1").is_err());
+        assert!(super::parse_request_line("M-SEARCH * HTTP/1.1").is_ok());
     }
 }

@@ -147,6 +147,22 @@ impl PartialOrd<StatusCode> for u16 {
     }
 }
 
+/// Patched: a `tchar` of RFC 9110 §5.6.2, what header names and methods are made of.
+pub(crate) fn is_tchar(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+/// Patched: a header value may hold visible ASCII, spaces and tabs, never
+/// CR, LF, NUL or another control byte (RFC 9110 §5.5): one that did could
+/// end the header and start another (response splitting).
+pub(crate) fn is_valid_value(value: &[u8]) -> bool {
+    value.iter().all(|&b| b == b'\t' || (b' '..=b'~').contains(&b))
+}
+
+fn is_valid_name(name: &[u8]) -> bool {
+    !name.is_empty() && name.iter().all(|&b| is_tchar(b))
+}
+
 /// Represents a HTTP header.
 #[derive(Debug, Clone)]
 pub struct Header {
@@ -168,6 +184,10 @@ impl Header {
         B1: Into<Vec<u8>> + AsRef<[u8]>,
         B2: Into<Vec<u8>> + AsRef<[u8]>,
     {
+        // Patched: no header can be built that would split the response.
+        if !is_valid_name(header.as_ref()) || !is_valid_value(value.as_ref()) {
+            return Err(());
+        }
         let header = HeaderField::from_bytes(header).or(Err(()))?;
         let value = AsciiString::from_ascii(value).or(Err(()))?;
 
@@ -187,6 +207,7 @@ impl FromStr for Header {
         let field = elems.next().and_then(|f| f.parse().ok()).ok_or(())?;
         let value = elems
             .next()
+            .filter(|v| is_valid_value(v.as_bytes()))
             .and_then(|v| AsciiString::from_ascii(v.trim()).ok())
             .ok_or(())?;
 
@@ -227,7 +248,7 @@ impl FromStr for HeaderField {
     type Err = ();
 
     fn from_str(s: &str) -> Result<HeaderField, ()> {
-        if s.contains(char::is_whitespace) {
+        if !is_valid_name(s.as_bytes()) {
             Err(())
         } else {
             AsciiString::from_ascii(s).map(HeaderField).map_err(|_| ())
@@ -436,5 +457,20 @@ mod test {
         assert!("Transfer-Encoding: chunked".parse::<Header>().is_ok());
         assert!("Transfer-Encoding: chunked ".parse::<Header>().is_ok());
         assert!("Transfer-Encoding:   chunked ".parse::<Header>().is_ok());
+    }
+
+    #[test]
+    fn headers_never_carry_control_bytes() {
+        for byte in (0u8..0x20).chain([0x7f]).filter(|b| *b != b'\t') {
+            let value = [b'a', byte, b'b'];
+            assert!(Header::from_bytes(&b"Location"[..], &value[..]).is_err(), "{byte:#x}");
+            let line = format!("X-Test: a{}b", byte as char);
+            assert!(line.parse::<Header>().is_err(), "{byte:#x}");
+        }
+        assert!(Header::from_bytes(&b"Loc ation"[..], &b"/"[..]).is_err());
+        assert!(Header::from_bytes(&b""[..], &b"/"[..]).is_err());
+        assert!(Header::from_bytes(&b"X:Y"[..], &b"/"[..]).is_err());
+        assert!(Header::from_bytes(&b"Set-Cookie"[..], &b"a=b; Path=/\tx"[..]).is_ok());
+        assert!("X\x01: y".parse::<Header>().is_err());
     }
 }

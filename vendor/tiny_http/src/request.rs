@@ -1,5 +1,5 @@
 use std::io::Error as IoError;
-use std::io::{self, Cursor, ErrorKind, Read, Write};
+use std::io::{self, BufRead, Cursor, ErrorKind, Read, Write};
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -10,9 +10,8 @@ use std::sync::mpsc::Sender;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::util::{BodyGuard, EqualReader, FusedReader};
+use crate::util::{BodyGuard, ChunkedDecoder, EqualReader, FusedReader};
 use crate::{HTTPVersion, Header, Method, Response, StatusCode};
-use chunked_transfer::Decoder;
 
 /// Represents an HTTP request made by a client.
 ///
@@ -109,6 +108,14 @@ pub enum RequestCreationError {
     /// The client sent an `Expect` header that was not recognized by tiny-http.
     ExpectationFailed,
 
+    /// Patched: the body's framing is ambiguous (answered 400, then closed):
+    /// two `Content-Length` headers, one that is not a number, or
+    /// `Transfer-Encoding` together with `Content-Length` or in HTTP/1.0.
+    AmbiguousFraming,
+
+    /// Patched: a transfer coding other than `chunked` (answered 501, then closed).
+    UnknownCoding,
+
     /// Error while reading data from the socket during the creation of the `Request`.
     CreationIoError(IoError),
 }
@@ -120,25 +127,59 @@ impl From<IoError> for RequestCreationError {
 }
 
 /// Bodies up to this size are read before the request is handed over.
-const PREBUFFER_LIMIT: usize = 64 * 1024;
+pub const PREBUFFER_LIMIT: usize = 64 * 1024;
 /// A pre-read body must arrive within this long (else 408).
 const PREBUFFER_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Reads a declared-length body, growing the buffer only as data arrives
-/// (a declared length costs no memory until it is sent).
-fn read_small_body<R: Read>(source: &mut R, length: usize) -> Result<Vec<u8>, RequestCreationError> {
+/// How the request says its body is delimited.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Framing {
+    None,
+    Length(usize),
+    Chunked,
+}
+
+/// Patched: the framing of the body, refusing every ambiguity a proxy in
+/// front could resolve differently (request smuggling, RFC 9112 §6.3).
+fn framing(headers: &[Header], version: &HTTPVersion) -> Result<Framing, RequestCreationError> {
+    let values = |name: &'static str| headers.iter().filter(move |h| h.field.equiv(name)).map(|h| h.value.as_str());
+    let lengths: Vec<&str> = values("Content-Length").collect();
+    let codings: Vec<&str> = values("Transfer-Encoding").collect();
+    if lengths.len() > 1 {
+        return Err(RequestCreationError::AmbiguousFraming);
+    }
+    if !codings.is_empty() {
+        if !lengths.is_empty() || *version < HTTPVersion(1, 1) {
+            return Err(RequestCreationError::AmbiguousFraming);
+        }
+        return match codings[..] {
+            [coding] if coding.trim().eq_ignore_ascii_case("chunked") => Ok(Framing::Chunked),
+            _ => Err(RequestCreationError::UnknownCoding),
+        };
+    }
+    match lengths.first() {
+        None => Ok(Framing::None),
+        Some(text) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
+            text.parse().map(Framing::Length).map_err(|_| RequestCreationError::AmbiguousFraming)
+        }
+        Some(_) => Err(RequestCreationError::AmbiguousFraming),
+    }
+}
+
+/// Reads at most `limit` bytes of a body, growing the buffer only as data
+/// arrives (a declared length costs no memory until it is sent), within
+/// the pre-read deadline. Stops early at the end of the body.
+fn read_ahead<R: Read>(source: &mut R, limit: usize) -> Result<Vec<u8>, RequestCreationError> {
     let deadline = Instant::now() + PREBUFFER_TIMEOUT;
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
-    while buffer.len() < length {
-        let want = (length - buffer.len()).min(chunk.len());
+    while buffer.len() < limit {
+        let want = (limit - buffer.len()).min(chunk.len());
         match source.read(&mut chunk[..want]) {
-            Ok(0) => {
-                let info = "Connection has been closed before we received enough data";
-                return Err(RequestCreationError::CreationIoError(IoError::new(ErrorKind::ConnectionAborted, info)));
-            }
+            Ok(0) => break,
             Ok(n) => buffer.extend_from_slice(&chunk[..n]),
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {}
+            Err(e) if e.kind() == ErrorKind::InvalidData => return Err(RequestCreationError::AmbiguousFraming),
             Err(e) => return Err(RequestCreationError::CreationIoError(e)),
         }
         if Instant::now() >= deadline {
@@ -146,6 +187,18 @@ fn read_small_body<R: Read>(source: &mut R, length: usize) -> Result<Vec<u8>, Re
         }
     }
     Ok(buffer)
+}
+
+fn closed_early() -> RequestCreationError {
+    let info = "Connection has been closed before we received enough data";
+    RequestCreationError::CreationIoError(IoError::new(ErrorKind::ConnectionAborted, info))
+}
+
+/// Replaces the body's framing headers by a `Content-Length` (a chunked
+/// body read whole is handed over as a plain one).
+fn set_length(headers: &mut Vec<Header>, length: usize) {
+    headers.retain(|h| !h.field.equiv("Transfer-Encoding") && !h.field.equiv("Content-Length"));
+    headers.push(Header::from_bytes(&b"Content-Length"[..], length.to_string()).expect("digits are a valid value"));
 }
 
 /// Builds a new request.
@@ -163,33 +216,17 @@ pub fn new_request<R, W>(
     method: Method,
     path: String,
     version: HTTPVersion,
-    headers: Vec<Header>,
+    mut headers: Vec<Header>,
     remote_addr: Option<SocketAddr>,
     mut source_data: R,
-    writer: W,
+    mut writer: W,
     broken: Arc<AtomicBool>,
 ) -> Result<Request, RequestCreationError>
 where
-    R: Read + Send + 'static,
+    R: BufRead + Send + 'static,
     W: Write + Send + 'static,
 {
-    // finding the transfer-encoding header
-    let transfer_encoding = headers
-        .iter()
-        .find(|h: &&Header| h.field.equiv("Transfer-Encoding"))
-        .map(|h| h.value.clone());
-
-    // finding the content-length header
-    let content_length = if transfer_encoding.is_some() {
-        // if transfer-encoding is specified, the Content-Length
-        // header must be ignored (RFC2616 #4.4)
-        None
-    } else {
-        headers
-            .iter()
-            .find(|h: &&Header| h.field.equiv("Content-Length"))
-            .and_then(|h| FromStr::from_str(h.value.as_str()).ok())
-    };
+    let framing = framing(&headers, &version)?;
 
     // true if the client sent a `Expect: 100-continue` header
     let expects_continue = {
@@ -216,37 +253,52 @@ where
         }
     };
 
-    // we wrap `source_data` around a reading whose nature depends on the transfer-encoding and
-    // content-length headers
-    let reader = if connection_upgrade {
-        // if we have a `Connection: upgrade`, always keeping the whole reader
-        Box::new(source_data) as Box<dyn Read + Send + 'static>
-    } else if let Some(content_length) = content_length {
-        if content_length == 0 {
-            Box::new(io::empty()) as Box<dyn Read + Send + 'static>
-        } else if content_length <= PREBUFFER_LIMIT && !expects_continue {
-            // Patched: bodies up to PREBUFFER_LIMIT (every JSON and form
-            // request) are read here, by the connection's own thread and
-            // within a deadline, so that a slow sender never holds one of the
-            // application's workers.
-            let buffer = read_small_body(&mut source_data, content_length)?;
+    // Patched: bodies up to PREBUFFER_LIMIT (every JSON and form request),
+    // declared or chunked, are read here, by the connection's own thread and
+    // within a deadline, so that a slow sender never holds one of the
+    // application's workers. A client waiting for `100 Continue` before a
+    // small body is told to go on first. Large declared bodies keep waiting
+    // for the handler (which may refuse them unread).
+    let small_declared = matches!(framing, Framing::Length(n) if n > 0 && n <= PREBUFFER_LIMIT);
+    let mut must_send_continue = expects_continue;
+    if expects_continue && !connection_upgrade && (small_declared || framing == Framing::Chunked) {
+        let go_on = Response::new_empty(StatusCode(100));
+        go_on.raw_print(&mut writer, version.clone(), &headers, true, None)?;
+        writer.flush()?;
+        must_send_continue = false;
+    }
+
+    let reader = match framing {
+        _ if connection_upgrade => Box::new(source_data) as Box<dyn Read + Send + 'static>,
+        Framing::None | Framing::Length(0) => Box::new(io::empty()) as Box<dyn Read + Send + 'static>,
+        Framing::Length(length) if small_declared && !must_send_continue => {
+            let buffer = read_ahead(&mut source_data, length)?;
+            if buffer.len() < length {
+                return Err(closed_early());
+            }
             Box::new(Cursor::new(buffer)) as Box<dyn Read + Send + 'static>
-        } else {
-            let data_reader = EqualReader::new(source_data, content_length);
-            Box::new(BodyGuard::new(FusedReader::new(data_reader), broken))
-                as Box<dyn Read + Send + 'static>
         }
-    } else if transfer_encoding.is_some() {
-        // if a transfer-encoding was specified, then "chunked" is ALWAYS applied
-        // over the message (RFC2616 #3.6)
-        Box::new(BodyGuard::new(FusedReader::new(Decoder::new(source_data)), broken))
-            as Box<dyn Read + Send + 'static>
-    } else {
-        // if we have neither a Content-Length nor a Transfer-Encoding,
-        // assuming that we have no data
-        // TODO: could also be multipart/byteranges
-        Box::new(io::empty()) as Box<dyn Read + Send + 'static>
+        Framing::Length(length) => {
+            let data_reader = EqualReader::new(source_data, length);
+            Box::new(BodyGuard::new(FusedReader::new(data_reader), broken)) as Box<dyn Read + Send + 'static>
+        }
+        Framing::Chunked => {
+            let mut decoder = ChunkedDecoder::new(source_data);
+            let buffer = read_ahead(&mut decoder, PREBUFFER_LIMIT + 1)?;
+            if decoder.is_done() {
+                set_length(&mut headers, buffer.len());
+                Box::new(Cursor::new(buffer)) as Box<dyn Read + Send + 'static>
+            } else {
+                let rest = Cursor::new(buffer).chain(decoder);
+                Box::new(BodyGuard::new(FusedReader::new(rest), broken)) as Box<dyn Read + Send + 'static>
+            }
+        }
     };
+
+    let body_length = headers
+        .iter()
+        .find(|h| h.field.equiv("Content-Length"))
+        .and_then(|h| h.value.as_str().parse().ok());
 
     Ok(Request {
         data_reader: Some(reader),
@@ -257,8 +309,8 @@ where
         path,
         http_version: version,
         headers,
-        body_length: content_length,
-        must_send_continue: expects_continue,
+        body_length,
+        must_send_continue,
         notify_when_responded: None,
     })
 }
@@ -527,7 +579,49 @@ impl<T> ReadWrite for T where T: Read + Write {}
 
 #[cfg(test)]
 mod tests {
-    use super::Request;
+    use super::{framing, Framing, Request, RequestCreationError};
+    use crate::{HTTPVersion, Header};
+
+    fn frame(lines: &[&str], version: HTTPVersion) -> Result<Framing, RequestCreationError> {
+        let headers: Vec<Header> = lines.iter().map(|l| l.parse().unwrap()).collect();
+        framing(&headers, &version)
+    }
+
+    #[test]
+    fn ambiguous_framing_is_refused() {
+        let v11 = || HTTPVersion(1, 1);
+        assert_eq!(frame(&[], v11()).unwrap(), Framing::None);
+        assert_eq!(frame(&["Content-Length: 12"], v11()).unwrap(), Framing::Length(12));
+        assert_eq!(frame(&["Transfer-Encoding: Chunked"], v11()).unwrap(), Framing::Chunked);
+        for (lines, status) in [
+            (&["Content-Length: 5", "Content-Length: 6"][..], 400),
+            (&["Content-Length: 5", "Content-Length: 5"], 400),
+            (&["Content-Length: 5, 5"], 400),
+            (&["Content-Length: +5"], 400),
+            (&["Content-Length: -1"], 400),
+            (&["Content-Length: 0x10"], 400),
+            (&["Content-Length: 99999999999999999999999"], 400),
+            (&["Content-Length: "], 400),
+            (&["Transfer-Encoding: chunked", "Content-Length: 5"], 400),
+            (&["Content-Length: 5", "Transfer-Encoding: chunked"], 400),
+            (&["Transfer-Encoding: gzip"], 501),
+            (&["Transfer-Encoding: gzip, chunked"], 501),
+            (&["Transfer-Encoding: chunked, chunked"], 501),
+            (&["Transfer-Encoding: chunked", "Transfer-Encoding: chunked"], 501),
+            (&["Transfer-Encoding: identity"], 501),
+        ] {
+            let refused = match frame(lines, v11()) {
+                Err(RequestCreationError::AmbiguousFraming) => 400,
+                Err(RequestCreationError::UnknownCoding) => 501,
+                other => panic!("{lines:?}: {other:?}"),
+            };
+            assert_eq!(refused, status, "{lines:?}");
+        }
+        assert!(matches!(
+            frame(&["Transfer-Encoding: chunked"], HTTPVersion(1, 0)),
+            Err(RequestCreationError::AmbiguousFraming)
+        ));
+    }
 
     #[test]
     fn must_be_send() {

@@ -254,6 +254,12 @@ where
     {
         let header = header.into();
 
+        // Patched: `Header`'s fields are public, so a header built around
+        // its constructors is checked here too.
+        if !crate::common::is_valid_value(header.value.as_bytes()) || header.field.as_str().as_str().is_empty() {
+            return;
+        }
+
         // ignoring forbidden headers
         if header.field.equiv("Connection")
             || header.field.equiv("Trailer")
@@ -283,6 +289,12 @@ where
         }
 
         self.headers.push(header);
+    }
+
+    /// Patched: says `Connection: close` (the connection ends after this answer).
+    pub(crate) fn closing(mut self) -> Self {
+        self.headers.push(Header::from_bytes(&b"Connection"[..], &b"close"[..]).unwrap());
+        self
     }
 
     /// Returns the same request, but with an additional header.

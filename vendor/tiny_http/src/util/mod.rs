@@ -1,4 +1,5 @@
 pub use self::body_guard::BodyGuard;
+pub use self::chunked::ChunkedDecoder;
 pub use self::custom_stream::CustomStream;
 pub use self::equal_reader::EqualReader;
 pub use self::fused_reader::FusedReader;
@@ -11,6 +12,7 @@ pub use self::task_pool::TaskPool;
 use std::str::FromStr;
 
 mod body_guard;
+mod chunked;
 mod custom_stream;
 mod equal_reader;
 mod fused_reader;
