@@ -13,6 +13,7 @@ pub mod equipments;
 pub mod gpx;
 pub mod guard;
 pub mod http;
+pub mod log;
 pub mod memory;
 pub mod oauth;
 pub mod server;

@@ -1,7 +1,6 @@
 //! The running server: application state, the per-request context, and the
 //! dispatcher (route → guard → handler → security headers → one log line).
 
-use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -12,7 +11,8 @@ use crate::accounts::passwords::Hasher;
 use crate::config::Config;
 use crate::documents::Documents;
 use crate::guard::{self, Caller, table};
-use crate::http::{self, Form, HttpError};
+use crate::http::{self, Form, HttpError, Slots, Streaming, headers};
+use crate::log;
 use crate::store::{self, Db, Store};
 use crate::throttle::{Account, Attempt, Throttle};
 use crate::web;
@@ -25,6 +25,8 @@ pub struct App {
     pub throttle: Throttle,
     /// Own-profile documents, by user id.
     pub profiles: Documents,
+    /// Workers that may be streaming a large body at once (see `Ctx::body`).
+    pub uploads: Slots,
 }
 
 /// Keys generated on first start and kept in the database.
@@ -46,20 +48,16 @@ impl App {
             })?
         };
         Ok(App {
-            config,
             store,
             hasher: Hasher::default(),
             keys,
             throttle: Throttle::default(),
             profiles: Documents::default(),
+            uploads: Slots::new(config.workers / 2),
+            config,
         })
     }
 }
-
-/// The largest anonymous body: what the HTTP layer reads ahead
-/// (`PREBUFFER_LIMIT` in vendor/tiny_http).
-const ANONYMOUS_BODY_LIMIT: u64 = 64 * 1024;
-const ANONYMOUS_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub type Handler = fn(&mut Ctx<'_>) -> Result<Response, HttpError>;
 
@@ -91,25 +89,25 @@ impl<'r> Ctx<'r> {
     }
 
     pub fn json_body(&self) -> Result<Value, HttpError> {
-        let (limit, timeout) = self.body_limits(self.app.config.max_request_size);
-        http::read_json(self.req, limit, timeout)
+        http::parse_json(&self.body(self.app.config.max_request_size)?)
     }
 
     pub fn form_body(&self) -> Result<Form, HttpError> {
-        let (limit, timeout) = self.body_limits(self.app.config.max_request_size);
-        http::read_form(self.req, limit, timeout)
+        http::parse_form(self.req, &self.body(self.app.config.max_request_size)?)
     }
 
-    /// The size limit and deadline of this caller's body. Anonymous bodies
-    /// (sign-in, registration, token requests) are small and quick: the HTTP
-    /// layer reads a declared-length one ahead, and a chunked one may hold a
-    /// worker for a few seconds at most.
-    pub fn body_limits(&self, limit: u64) -> (u64, Duration) {
+    /// The body, at most `limit` bytes. Anonymous callers (sign-in,
+    /// registration, token requests) send only what the HTTP layer reads
+    /// ahead, so they never hold a worker; signed-in callers may stream
+    /// more, within `request_timeout`, in one of a bounded number of slots.
+    pub fn body(&self, limit: u64) -> Result<Vec<u8>, HttpError> {
         let timeout = Duration::from_secs(self.app.config.request_timeout);
-        match self.caller.user {
-            Some(_) => (limit, timeout),
-            None => (limit.min(ANONYMOUS_BODY_LIMIT), timeout.min(ANONYMOUS_BODY_TIMEOUT)),
-        }
+        let streaming = match self.caller.user {
+            Some(_) => Streaming::Slots(&self.app.uploads),
+            None => Streaming::Refused,
+        };
+        let limit = if self.caller.user.is_some() { limit } else { limit.min(http::READ_AHEAD_LIMIT) };
+        http::read_body(self.req, limit, timeout, streaming)
     }
 
     /// Starts a credential check for `account`, refused (429) when this
@@ -188,18 +186,29 @@ pub fn handle(app: &App, req: &Request) -> Response {
     let started = Instant::now();
     let raw_url = req.raw_url();
     let path = raw_url.split('?').next().unwrap_or("");
-    let response = with_security_headers(dispatch(app, req, path));
+    let response = with_security_headers(safe_headers(dispatch(app, req, path), http::is_api_path(path)));
     // Method, path without query, status, time: never a token, code or secret.
-    let line = format!(
-        "{} {} {} {:.1}ms\n",
-        req.method(),
-        path,
+    crate::log::write_line(&format!(
+        "{} {} {} {:.1}ms",
+        log::escape(req.method()),
+        log::escape(path),
         response.status_code,
         started.elapsed().as_secs_f64() * 1000.0
-    );
-    // One write: stderr is unbuffered, and a formatted print is a syscall per piece.
-    let _ = std::io::stderr().write_all(line.as_bytes());
+    ));
     response
+}
+
+/// The last check of an answer: a header that would carry a control byte
+/// (which the HTTP layer would drop, a redirect without its target) means a
+/// handler echoed input it did not validate. Refused whole, and logged.
+fn safe_headers(response: Response, api: bool) -> Response {
+    let unsafe_header = response.headers.iter().find(|(_, value)| !headers::is_safe_value(value));
+    let Some((name, value)) = unsafe_header else {
+        return response;
+    };
+    log::security("unsafe_header", &[("header", name), ("value", value)]);
+    let error = HttpError::bad_request("the request cannot be answered: it puts control characters in a header");
+    if api { error.into_response() } else { web::error_response(error) }
 }
 
 fn dispatch(app: &App, req: &Request, path: &str) -> Response {

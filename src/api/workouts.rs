@@ -312,9 +312,8 @@ fn too_large(size: Option<u64>, limit: u64) -> HttpError {
 
 /// The multipart body of an upload, read with the upload limit.
 fn read_upload(ctx: &Ctx<'_>, limit: u64) -> Result<Form, HttpError> {
-    let declared = ctx.req.header("Content-Length").and_then(|v| v.trim().parse::<u64>().ok());
-    let (limit, timeout) = ctx.body_limits(limit);
-    http::read_form(ctx.req, limit, timeout).map_err(|e| if e.status == 413 { too_large(declared, limit) } else { e })
+    let body = ctx.body(limit).map_err(|e| if e.status == 413 { too_large(http::declared_length(ctx.req), limit) } else { e })?;
+    http::parse_form(ctx.req, &body)
 }
 
 pub fn create_manual(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
@@ -425,12 +424,8 @@ fn attachment(name: &str, content: Vec<u8>) -> Response {
         Some("tcx") => "application/vnd.garmin.tcx+xml",
         _ => "application/gpx+xml",
     };
-    let safe: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || "._- ".contains(*c)).collect();
-    Response::from_data(mime, content).with_content_disposition_attachment(if safe.is_empty() {
-        "workout.gpx"
-    } else {
-        &safe
-    })
+    Response::from_data(mime, content)
+        .with_content_disposition_attachment(&crate::http::headers::attachment_name(name, "workout.gpx"))
 }
 
 pub fn gpx_download(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {

@@ -265,8 +265,7 @@ fn admit_browser(ctx: &mut Ctx<'_>, login: bool, suspended_ok: bool) -> Result<(
         if http::is_multipart(ctx.req) {
             limit = limit.max(crate::store::app_config::get(&ctx.db)?.max_zip_file_size.max(0) as u64);
         }
-        let (limit, timeout) = ctx.body_limits(limit);
-        ctx.form = http::read_form(ctx.req, limit, timeout)?;
+        ctx.form = http::parse_form(ctx.req, &ctx.body(limit)?)?;
         let sent = ctx.form.text(CSRF_FIELD).unwrap_or("");
         if cookie.is_none() || !ct_eq(sent.as_bytes(), csrf_token(ctx).as_bytes()) {
             return Err(HttpError::forbidden(

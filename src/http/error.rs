@@ -87,7 +87,7 @@ impl HttpError {
 impl From<store::Error> for HttpError {
     fn from(error: store::Error) -> Self {
         // The detail is for the operator; the client gets a generic message.
-        eprintln!("storage error: {error}");
+        crate::log::error("storage", &error.to_string());
         if store::is_storage_full(&error) {
             HttpError::message(503, "error", "the server's storage is full: delete data or contact the administrator")
                 .with_header("Retry-After", "60")

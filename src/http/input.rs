@@ -8,26 +8,48 @@ use std::time::{Duration, Instant};
 use rouille::Request;
 use serde_json::Value;
 
-use super::{HttpError, multipart, readable_size};
+use super::{HttpError, Slots, multipart, readable_size};
 use crate::config::Config;
 
 pub fn is_api_path(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
-/// Reads the body, never more than `limit` bytes and within `timeout`: a
-/// declared or actual larger body is a 413 before it is buffered, a body
-/// trickling in too slowly is a 408 (its worker is needed). Chunked bodies
-/// are decoded by the HTTP layer and capped the same way.
-pub fn read_body(req: &Request, limit: u64, timeout: Duration) -> Result<Vec<u8>, HttpError> {
+/// Bodies up to this size are read by the HTTP layer before a worker gets
+/// the request, chunked or not (`PREBUFFER_LIMIT` in vendor/tiny_http); it
+/// then says so with a `Content-Length` no larger.
+pub const READ_AHEAD_LIMIT: u64 = 64 * 1024;
+
+/// Who may stream a body larger than [`READ_AHEAD_LIMIT`] into a worker.
+pub enum Streaming<'a> {
+    /// Nobody (anonymous callers): such a body is refused unread.
+    Refused,
+    /// A caller holding one of these slots, so that slow senders occupy a
+    /// bounded share of the workers.
+    Slots(&'a Slots),
+}
+
+/// Reads the body, never more than `limit` bytes. A body already read
+/// ahead costs nothing; a larger one is a 413 when declared or found
+/// larger than `limit`, and must arrive within `timeout` (408) in a slot
+/// that `streaming` grants (503 when all are taken).
+pub fn read_body(req: &Request, limit: u64, timeout: Duration, streaming: Streaming<'_>) -> Result<Vec<u8>, HttpError> {
     let too_large = || HttpError::message(413, "fail", format!("request body exceeds {}", readable_size(limit)));
-    if let Some(length) = req.header("Content-Length").and_then(|v| v.trim().parse::<u64>().ok())
-        && length > limit
-    {
+    let declared = declared_length(req);
+    if declared.is_some_and(|length| length > limit) {
         return Err(too_large());
     }
     let Some(data) = req.data() else {
         return Ok(Vec::new());
+    };
+    let read_ahead = declared.is_some_and(|length| length <= READ_AHEAD_LIMIT);
+    let _slot = match streaming {
+        _ if read_ahead => None,
+        Streaming::Refused => return Err(too_large()),
+        Streaming::Slots(slots) => Some(slots.take().ok_or_else(|| {
+            HttpError::message(503, "error", "too many uploads are in progress: try again in a moment")
+                .with_header("Retry-After", "5")
+        })?),
     };
     let deadline = Instant::now() + timeout;
     let too_slow = || HttpError::message(408, "error", "the request body took too long to arrive");
@@ -52,14 +74,18 @@ pub fn read_body(req: &Request, limit: u64, timeout: Duration) -> Result<Vec<u8>
     Ok(body)
 }
 
-/// The body as JSON; `Value::Null` when empty. Malformed JSON is FitTrackee's
+/// The body's declared length (the HTTP layer refuses two of them).
+pub fn declared_length(req: &Request) -> Option<u64> {
+    req.header("Content-Length").and_then(|v| v.trim().parse::<u64>().ok())
+}
+
+/// A body as JSON; `Value::Null` when empty. Malformed JSON is FitTrackee's
 /// `invalid payload`, whatever the content type says.
-pub fn read_json(req: &Request, limit: u64, timeout: Duration) -> Result<Value, HttpError> {
-    let body = read_body(req, limit, timeout)?;
+pub fn parse_json(body: &[u8]) -> Result<Value, HttpError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }
-    serde_json::from_slice(&body).map_err(|_| HttpError::invalid_payload())
+    serde_json::from_slice(body).map_err(|_| HttpError::invalid_payload())
 }
 
 pub fn is_multipart(req: &Request) -> bool {
@@ -72,19 +98,18 @@ fn media_type(req: &Request) -> String {
 }
 
 /// Form fields from an urlencoded or multipart body (any charset parameter).
-/// Other content types carry no form fields (a JSON body is not read).
-pub fn read_form(req: &Request, limit: u64, timeout: Duration) -> Result<Form, HttpError> {
-    let body = read_body(req, limit, timeout)?;
+/// Other content types carry no form fields.
+pub fn parse_form(req: &Request, body: &[u8]) -> Result<Form, HttpError> {
     match media_type(req).as_str() {
         "multipart/form-data" => {
             let content_type = req.header("Content-Type").unwrap_or("");
             let boundary = multipart::boundary(content_type)
                 .ok_or_else(|| HttpError::bad_request("multipart body without boundary"))?;
-            let parts = multipart::parse(&body, &boundary)
+            let parts = multipart::parse(body, &boundary)
                 .map_err(|e| HttpError::bad_request(format!("invalid multipart body: {e}")))?;
             Ok(Form { parts })
         }
-        "application/x-www-form-urlencoded" | "" => Ok(Form::urlencoded(&body)),
+        "application/x-www-form-urlencoded" | "" => Ok(Form::urlencoded(body)),
         _ => Ok(Form::default()),
     }
 }

@@ -1,24 +1,41 @@
 //! Redirect URIs: what may be registered, and how a requested URI matches a
-//! registered one: exact string comparison, except that for loopback IP
-//! literals any port matches (RFC 8252 §7.3).
+//! registered one. URIs are read with the `url` crate, which implements the
+//! URL Standard that browsers follow: the host we check is the host the
+//! browser goes to (`http://a.example\@127.0.0.1/` is `a.example` to both).
+//!
+//! Registration keeps only URIs that are already in their normal form and
+//! carry no user name, backslash, whitespace or control character. A
+//! requested URI matches a registered one byte for byte, or, for loopback IP
+//! literals (RFC 8252 §7.3), byte for byte once the port is removed.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use url::{Host, Url};
 
 /// Checks a URI an app wants to register. `allow_http` lets plain-http URIs
 /// on LAN hosts through (an admin's choice for home networks).
 pub fn check_registrable(uri: &str, allow_http: bool) -> Result<(), String> {
-    let Some(parts) = Parts::parse(uri) else {
-        return Err("must be an absolute URI such as https://app.example/callback".into());
-    };
+    if uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("must not contain spaces or control characters".into());
+    }
+    if uri.contains('\\') {
+        return Err("must not contain backslashes".into());
+    }
     if uri.contains('#') {
         return Err("must not contain a fragment (#)".into());
     }
-    if uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("must not contain spaces".into());
+    let url = Url::parse(uri).map_err(|_| "must be an absolute URI such as https://app.example/callback".to_string())?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not contain a user name or password (@)".into());
     }
-    match parts.scheme.as_str() {
-        "https" if !parts.host.is_empty() => Ok(()),
-        "http" if !parts.host.is_empty() && (is_loopback_name(&parts.host) || allow_http) => Ok(()),
-        "http" => Err("plain http is only allowed for localhost and loopback addresses (use https)".into()),
+    if url.as_str() != uri {
+        return Err(format!("must be written in its normal form: {}", url.as_str()));
+    }
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(()),
         "https" => Err("must name a host".into()),
+        "http" if url.host().is_some_and(|h| is_loopback_name(&h) || allow_http) => Ok(()),
+        "http" => Err("plain http is only allowed for localhost and loopback addresses (use https)".into()),
         scheme if FORBIDDEN_SCHEMES.contains(&scheme) => Err(format!("the {scheme} scheme cannot receive codes")),
         scheme if scheme.contains('.') => Ok(()),
         _ => Err("private-use URI schemes must be reverse domain names, such as com.example.app:/callback".into()),
@@ -32,16 +49,22 @@ pub fn matches(registered: &str, requested: &str) -> bool {
     if registered == requested {
         return true;
     }
-    match (Parts::parse(registered), Parts::parse(requested)) {
-        (Some(reg), Some(req)) => {
-            reg.scheme == "http"
-                && is_loopback_ip(&reg.host)
-                && reg.scheme == req.scheme
-                && reg.host == req.host
-                && reg.rest == req.rest
-        }
-        _ => false,
-    }
+    let (Ok(reg), Ok(req)) = (Url::parse(registered), Url::parse(requested)) else {
+        return false;
+    };
+    // The port of a loopback IP literal may vary; nothing else may, so both
+    // must be in normal form and equal once the port is removed.
+    reg.scheme() == "http"
+        && reg.host().is_some_and(|h| is_loopback_ip(&h))
+        && reg.as_str() == registered
+        && req.as_str() == requested
+        && without_port(reg) == without_port(req)
+}
+
+fn without_port(mut url: Url) -> String {
+    // A URL with a host always takes a port change.
+    let _ = url.set_port(None);
+    url.into()
 }
 
 /// The registered URI that `requested` matches, if any.
@@ -57,53 +80,25 @@ pub fn with_params(uri: &str, params: &[(&str, &str)]) -> String {
     format!("{uri}{separator}{}", query.finish())
 }
 
-/// The host a redirect goes to, for the consent page.
+/// Where a browser sent to `uri` goes, for the consent page: the host (and
+/// port) as the URL Standard reads it, or the app for a private-use scheme.
 pub fn host_of(uri: &str) -> String {
-    match Parts::parse(uri) {
-        Some(parts) if !parts.host.is_empty() => parts.host,
-        Some(parts) => format!("{}: (an app on this device)", parts.scheme),
-        None => uri.to_string(),
+    match Url::parse(uri) {
+        Ok(url) => match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) if !host.is_empty() => host.to_string(),
+            _ => format!("{}: (an app on this device)", url.scheme()),
+        },
+        Err(_) => "(an address that is not a valid URL)".to_string(),
     }
 }
 
-fn is_loopback_ip(host: &str) -> bool {
-    host == "127.0.0.1" || host == "[::1]"
+fn is_loopback_ip(host: &Host<&str>) -> bool {
+    matches!(host, Host::Ipv4(ip) if *ip == Ipv4Addr::LOCALHOST) || matches!(host, Host::Ipv6(ip) if *ip == Ipv6Addr::LOCALHOST)
 }
 
-fn is_loopback_name(host: &str) -> bool {
-    is_loopback_ip(host) || host.eq_ignore_ascii_case("localhost")
-}
-
-/// scheme, host (without port), port, and the rest (path + query).
-struct Parts {
-    scheme: String,
-    host: String,
-    rest: String,
-}
-
-impl Parts {
-    fn parse(uri: &str) -> Option<Parts> {
-        let (scheme, after) = uri.split_once(':')?;
-        let valid_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-        if !valid_scheme {
-            return None;
-        }
-        let scheme = scheme.to_ascii_lowercase();
-        let Some(authority_and_rest) = after.strip_prefix("//") else {
-            // No authority (com.example.app:/callback).
-            return (!after.is_empty()).then(|| Parts { scheme, host: String::new(), rest: after.to_string() });
-        };
-        let end = authority_and_rest.find(['/', '?', '#']).unwrap_or(authority_and_rest.len());
-        let (authority, rest) = authority_and_rest.split_at(end);
-        let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-        let host = if host_port.starts_with('[') {
-            host_port.find(']').map_or(host_port, |i| &host_port[..=i])
-        } else {
-            host_port.split(':').next().unwrap_or("")
-        };
-        Some(Parts { scheme, host: host.to_ascii_lowercase(), rest: rest.to_string() })
-    }
+fn is_loopback_name(host: &Host<&str>) -> bool {
+    is_loopback_ip(host) || matches!(host, Host::Domain(name) if name.eq_ignore_ascii_case("localhost"))
 }
 
 #[cfg(test)]
@@ -133,10 +128,25 @@ mod tests {
             "https:///cb",
             "https://a.example/c b",
             "",
+            "http://attacker.example\\@127.0.0.1/cb",
+            "http://attacker.example@127.0.0.1/cb",
+            "http://user:pass@127.0.0.1/cb",
+            "https://a.example",
+            "HTTPS://a.example/cb",
+            "https://A.example/cb",
+            "http://127.1/cb",
+            "https://a.example:443/cb",
+            "https://a.example/./cb",
+            "http://127.0.0.1:80\r\n/cb",
+            "https://a.example/cb\u{0}",
         ] {
-            assert!(check_registrable(bad, false).is_err(), "{bad}");
+            assert!(check_registrable(bad, false).is_err(), "{bad:?}");
         }
         assert_eq!(check_registrable("http://192.168.1.5/cb", true), Ok(()));
+        assert_eq!(
+            check_registrable("https://a.example", false),
+            Err("must be written in its normal form: https://a.example/".into())
+        );
     }
 
     /// After fosite's TestDoesClientWhiteListRedirect.
@@ -161,9 +171,21 @@ mod tests {
             ("http://127.0.0.1/cb", "https://127.0.0.1:5000/cb", false),
             ("com.example.app:/cb", "com.example.app:/cb", true),
             ("com.example.app:/cb", "com.example.app:/cb2", false),
+            // What browsers read differently from a hand-written parser.
+            ("http://127.0.0.1/cb", "http://attacker.example\\@127.0.0.1/cb", false),
+            ("http://127.0.0.1/cb", "http://attacker.example@127.0.0.1:80/cb", false),
+            ("http://127.0.0.1/cb", "http://127.0.0.1:80\r\nSet-Cookie:x=1/cb", false),
+            ("http://127.0.0.1/cb", "http://127.0.0.1:+80/cb", false),
+            ("http://127.0.0.1/cb", "http://127.0.0.1:65536/cb", false),
+            ("http://127.0.0.1/cb", "http://127.0.0.1:0080/cb", false),
+            ("http://127.0.0.1/cb", "http://127.1:5000/cb", false),
+            ("http://127.0.0.1/cb", "http://127.0.0.1.attacker.example:5000/cb", false),
+            ("http://127.0.0.1/cb", "http://127.0.0.1:5000\\cb", false),
+            ("http://127.0.0.1/cb", "http://127.0.0.1:5000/./cb", false),
+            ("http://[::1]/cb", "http://[::1%25eth0]:5000/cb", false),
         ];
         for (registered, requested, expected) in cases {
-            assert_eq!(matches(registered, requested), expected, "{registered} vs {requested}");
+            assert_eq!(matches(registered, requested), expected, "{registered} vs {requested:?}");
         }
     }
 
@@ -174,6 +196,129 @@ mod tests {
             "https://a/cb?code=x&state=a%2Bb+c%26d"
         );
         assert_eq!(with_params("https://a/cb?x=1", &[("code", "x")]), "https://a/cb?x=1&code=x");
-        assert_eq!(host_of("https://app.example:8443/cb"), "app.example");
+    }
+
+    #[test]
+    fn the_consent_page_names_the_host_the_browser_goes_to() {
+        assert_eq!(host_of("https://app.example:8443/cb"), "app.example:8443");
+        assert_eq!(host_of("https://app.example/cb"), "app.example");
+        assert_eq!(host_of("http://attacker.example\\@127.0.0.1/cb"), "attacker.example");
+        assert_eq!(host_of("com.example.app:/cb"), "com.example.app: (an app on this device)");
+        assert_eq!(host_of("http://[::1]:5000/"), "[::1]:5000");
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+        use proptest::strategy::ValueTree;
+
+        const REGISTERED: [&str; 6] = [
+            "http://127.0.0.1/cb",
+            "http://[::1]/cb",
+            "http://127.0.0.1:8080/cb?x=1",
+            "https://app.example/cb",
+            "http://localhost/cb",
+            "com.example.app:/cb",
+        ];
+
+        fn piece(options: &'static [&'static str]) -> impl Strategy<Value = String> {
+            proptest::sample::select(options).prop_map(str::to_string)
+        }
+
+        /// Characters of every class, including what parsers disagree on.
+        fn odd_char() -> impl Strategy<Value = String> {
+            prop_oneof![
+                piece(&["\\", "/", "@", ":", "?", "#", "%", ".", "[", "]", "\r", "\n", "\t", "\0", " ", "\u{7f}"]),
+                piece(&["%2F", "%2f", "%40", "%5C", "%0d%0a", "%00", "%2e", "%3A", "%25", "%20"]),
+                piece(&["\u{3002}", "\u{ff0e}", "\u{24db}", "\u{200b}", "é", "\u{feff}", "ß"]),
+                any::<char>().prop_map(String::from),
+            ]
+        }
+
+        fn insert_edits(mut text: String, edits: Vec<(prop::sample::Index, String)>) -> String {
+            for (at, insert) in edits {
+                let boundaries: Vec<usize> = (0..=text.len()).filter(|i| text.is_char_boundary(*i)).collect();
+                text.insert_str(boundaries[at.index(boundaries.len())], &insert);
+            }
+            text
+        }
+
+        fn port() -> impl Strategy<Value = String> {
+            piece(&["", "", ":0", ":80", ":5000", ":8080", ":65535", ":65536", ":+80", ":00080", ":5000\r\n", ":50%0d%0a00", ": 80", ":\t80", ":443"])
+        }
+
+        /// Built from pieces that parsers disagree on.
+        fn assembled() -> impl Strategy<Value = String> {
+            let scheme = piece(&["http://", "https://", "HTTP://", "http:/", "http:\\\\", "http:///", " http://", "com.example.app:", "com.example.app://"]);
+            let userinfo = piece(&["", "", "", "attacker.example@", "attacker.example\\@", "a:b@", "%40@", "user%2F@", "127.0.0.1@"]);
+            let host = piece(&[
+                "127.0.0.1", "127.0.0.1", "[::1]", "[::1]", "127.1", "127.0.0.1.attacker.example", "[::1%25eth0]",
+                "[0:0:0:0:0:0:0:1]", "localhost", "attacker.example", "app.example", "\u{24db}ocalhost", "127.0.0.1.",
+                "0x7f.0.0.1", "xn--pple-43d.example", "app.example.", "APP.example", "2130706433", "127.0.0.1%2F@attacker.example",
+            ]);
+            let path = piece(&["/cb", "/cb", "/cb?x=1", "/cb/", "/CB", "/cb#frag", "\\cb", "/%2e%2e/cb", "/./cb", "/cb%2F..", "//attacker.example/cb", "/cb\t", "/c\nb", ""]);
+            let edits = proptest::collection::vec((any::<prop::sample::Index>(), odd_char()), 0..3);
+            (scheme, userinfo, host, port(), path, edits)
+                .prop_map(|(s, u, h, p, path, edits)| insert_edits(format!("{s}{u}{h}{p}{path}"), edits))
+        }
+
+        /// A registered URI with another port, then odd characters anywhere.
+        fn near_registered() -> impl Strategy<Value = String> {
+            let edits = proptest::collection::vec((any::<prop::sample::Index>(), odd_char()), 0..3);
+            (piece(&REGISTERED), port(), edits).prop_map(|(registered, port, edits)| {
+                let url = Url::parse(&registered).unwrap();
+                let text = match url.host_str() {
+                    Some(host) if !host.is_empty() => registered.replacen(&format!("{host}{}", url.port().map(|p| format!(":{p}")).unwrap_or_default()), &format!("{host}{port}"), 1),
+                    _ => registered,
+                };
+                insert_edits(text, edits)
+            })
+        }
+
+        fn candidate() -> impl Strategy<Value = String> {
+            prop_oneof![assembled(), near_registered()]
+        }
+
+        /// Whenever we would redirect, the browser goes to the registered
+        /// scheme, host, path and query, and the Location header is clean.
+        fn check(registered: &str, requested: &str) -> bool {
+            if !matches(registered, requested) {
+                return false;
+            }
+            let (reg, req) = (Url::parse(registered).unwrap(), Url::parse(requested).expect("a matched URI parses"));
+            assert_eq!(req.scheme(), reg.scheme(), "{requested:?}");
+            assert_eq!(req.host(), reg.host(), "{requested:?}");
+            assert_eq!(req.path(), reg.path(), "{requested:?}");
+            assert_eq!(req.query(), reg.query(), "{requested:?}");
+            assert_eq!(req.username(), "", "{requested:?}");
+            assert!(!requested.bytes().any(|b| b.is_ascii_control()), "{requested:?}");
+            true
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(4000))]
+
+            #[test]
+            fn a_matched_uri_leads_where_the_registered_one_does(requested in candidate()) {
+                for registered in REGISTERED {
+                    check_registrable(registered, false).expect("the registered URIs are valid");
+                    check(registered, &requested);
+                }
+            }
+        }
+
+        /// The generator does reach URIs that match (the property is not vacuous).
+        #[test]
+        fn some_generated_uris_match() {
+            let mut runner = proptest::test_runner::TestRunner::deterministic();
+            let strategy = candidate();
+            let matched = (0..4000)
+                .filter(|_| {
+                    let requested = strategy.new_tree(&mut runner).unwrap().current();
+                    REGISTERED.iter().any(|registered| check(registered, &requested))
+                })
+                .count();
+            assert!(matched > 20, "only {matched} of 4000 generated URIs matched");
+        }
     }
 }

@@ -3,9 +3,10 @@
 use maud::{Markup, html};
 use rouille::Response;
 
-use super::{csrf_field, html_response, page, safe_return_path, see_other};
+use super::{csrf_field, html_response, page, see_other};
 use crate::accounts::{self, RegisterError, Registration};
 use crate::guard::Via;
+use crate::http::headers::return_path;
 use crate::http::{self, HttpError};
 use crate::server::Ctx;
 use crate::store::sessions;
@@ -15,7 +16,7 @@ pub fn login_page(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let query = http::query(ctx.req);
     let from = query.text("from").unwrap_or("");
     if ctx.caller.user.is_some() {
-        return Ok(see_other(safe_return_path(Some(from))));
+        return Ok(see_other(return_path(Some(from))));
     }
     let notice = query.text("registered").map(|_| "Registration done: you can sign in.");
     Ok(html_response(200, login_markup(ctx, from, notice, None)))
@@ -64,7 +65,7 @@ pub fn login(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     // A new cookie value at sign-in: a planted cookie never becomes a session.
     let cookie = accounts::start_browser_session(&mut ctx.db, user_id, ctx.now)?;
     ctx.set_session_cookie(cookie);
-    Ok(see_other(safe_return_path(Some(&from))))
+    Ok(see_other(return_path(Some(&from))))
 }
 
 pub fn register_page(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {

@@ -90,26 +90,9 @@ pub fn error_response(error: HttpError) -> Response {
     html_response(error.status, markup)
 }
 
-/// A local path to return to after signing in; anything else goes to the profile.
-pub fn safe_return_path(from: Option<&str>) -> &str {
-    match from {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") => path,
-        _ => "/profile",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_local_paths_are_returned_to() {
-        assert_eq!(safe_return_path(Some("/profile/apps/authorize?x=1")), "/profile/apps/authorize?x=1");
-        assert_eq!(safe_return_path(Some("//evil.example/")), "/profile");
-        assert_eq!(safe_return_path(Some("/\\evil.example/")), "/profile");
-        assert_eq!(safe_return_path(Some("https://evil.example/")), "/profile");
-        assert_eq!(safe_return_path(None), "/profile");
-    }
 
     #[test]
     fn user_data_is_escaped() {

@@ -463,9 +463,9 @@ mod test {
     fn headers_never_carry_control_bytes() {
         for byte in (0u8..0x20).chain([0x7f]).filter(|b| *b != b'\t') {
             let value = [b'a', byte, b'b'];
-            assert!(Header::from_bytes(&b"Location"[..], &value[..]).is_err(), "{byte:#x}");
+            assert!(Header::from_bytes(&b"Location"[..], &value[..]).is_err(), "{:#x}", byte);
             let line = format!("X-Test: a{}b", byte as char);
-            assert!(line.parse::<Header>().is_err(), "{byte:#x}");
+            assert!(line.parse::<Header>().is_err(), "{:#x}", byte);
         }
         assert!(Header::from_bytes(&b"Loc ation"[..], &b"/"[..]).is_err());
         assert!(Header::from_bytes(&b""[..], &b"/"[..]).is_err());

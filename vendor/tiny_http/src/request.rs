@@ -613,9 +613,9 @@ mod tests {
             let refused = match frame(lines, v11()) {
                 Err(RequestCreationError::AmbiguousFraming) => 400,
                 Err(RequestCreationError::UnknownCoding) => 501,
-                other => panic!("{lines:?}: {other:?}"),
+                other => panic!("{:?}: {:?}", lines, other),
             };
-            assert_eq!(refused, status, "{lines:?}");
+            assert_eq!(refused, status, "{:?}", lines);
         }
         assert!(matches!(
             frame(&["Transfer-Encoding: chunked"], HTTPVersion(1, 0)),

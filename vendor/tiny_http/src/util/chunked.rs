@@ -217,7 +217,7 @@ mod tests {
                 Ok(0) => break,
                 Ok(n) => body.extend_from_slice(&buf[..n]),
                 Err(e) if e.kind() == ErrorKind::WouldBlock => continue,
-                Err(e) => panic!("{e}"),
+                Err(e) => panic!("{}", e),
             }
         }
         assert_eq!(body, b"abcdefghijklmnopqrstuvwxyz123");

@@ -1,0 +1,94 @@
+//! The operator's log (standard error): one line per request, per storage
+//! failure and per security event. Every value is escaped, so a client
+//! cannot write control bytes (terminal escapes, fake lines) into it; no
+//! line ever holds a token, code, secret or password.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// `value` with everything but printable ASCII escaped (`\n`, `\x1b`,
+/// `\u{202e}`), and backslashes and quotes doubled up so that the escaped
+/// form reads back unambiguously.
+pub fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            ' '..='~' => out.push(c),
+            c if (c as u32) < 0x100 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        }
+    }
+    out
+}
+
+/// `key=value` pairs, values quoted when they are empty or hold spaces or
+/// quotes, everything escaped.
+pub fn fields(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let escaped = escape(value);
+        if escaped.is_empty() || escaped.contains([' ', '"', '=']) {
+            let _ = write!(out, "{key}=\"{escaped}\"");
+        } else {
+            let _ = write!(out, "{key}={escaped}");
+        }
+    }
+    out
+}
+
+/// Writes one line, already escaped, in one write (stderr is unbuffered:
+/// a formatted print would be a system call per piece, and lines of
+/// concurrent requests could interleave).
+pub fn write_line(line: &str) {
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    bytes.extend_from_slice(line.as_bytes());
+    bytes.push(b'\n');
+    let _ = std::io::stderr().write_all(&bytes);
+}
+
+/// A security event: `security event=<name> key=value…`.
+pub fn security(event: &str, pairs: &[(&str, &str)]) {
+    let mut all = vec![("event", event)];
+    all.extend_from_slice(pairs);
+    write_line(&format!("security {}", fields(&all)));
+}
+
+/// A failure the operator should know about, with its detail.
+pub fn error(what: &str, detail: &str) {
+    write_line(&format!("error {}", fields(&[("what", what), ("detail", detail)])));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn control_bytes_and_lookalikes_are_escaped() {
+        assert_eq!(escape("GET"), "GET");
+        assert_eq!(escape("G\x1b[31mET\r\nX"), "G\\x1b[31mET\\r\\nX");
+        assert_eq!(escape("a\\b\"c"), "a\\\\b\\\"c");
+        assert_eq!(escape("\u{202e}evil\u{7f}é"), "\\u{202e}evil\\x7f\\xe9");
+        assert_eq!(fields(&[("client_id", "a b"), ("n", "1"), ("empty", "")]), "client_id=\"a b\" n=1 empty=\"\"");
+    }
+
+    proptest! {
+        #[test]
+        fn an_escaped_value_is_printable_ascii(value in "\\PC*|[\\x00-\\x1f\\x7f]*") {
+            let line = fields(&[("v", &value)]);
+            prop_assert!(line.bytes().all(|b| (b' '..=b'~').contains(&b)));
+        }
+    }
+}
