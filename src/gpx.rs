@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use roxmltree::{Document, Node, ParsingOptions};
+use crate::xml::{self, Node, XmlError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
@@ -39,6 +39,8 @@ pub struct Track {
 pub enum GpxError {
     /// Not well-formed XML, or not a GPX document.
     Unreadable,
+    /// Beyond what a workout file can hold (see `xml::Limits`).
+    TooLarge(&'static str),
     NoTracks,
     /// A point has no `<time>`: durations and speeds cannot be computed.
     MissingTime,
@@ -51,6 +53,7 @@ impl fmt::Display for GpxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             GpxError::Unreadable => f.write_str("error when parsing gpx file"),
+            GpxError::TooLarge(what) => write!(f, "error when parsing gpx file: too many {what}"),
             GpxError::NoTracks => f.write_str("no tracks in gpx file"),
             GpxError::MissingTime => f.write_str("<time> is missing in gpx file"),
             GpxError::Invalid(what) => write!(f, "gpx file is invalid: {what}"),
@@ -59,21 +62,17 @@ impl fmt::Display for GpxError {
     }
 }
 
-/// Elements in a file, bounded so that a hostile file cannot exhaust memory.
-const NODES_LIMIT: u32 = 4_000_000;
-
 pub fn parse(bytes: &[u8]) -> Result<Track, GpxError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| GpxError::Unreadable)?;
-    let options = ParsingOptions { allow_dtd: false, nodes_limit: NODES_LIMIT, ..ParsingOptions::default() };
-    let document = Document::parse_with_options(text, options).map_err(|_| GpxError::Unreadable)?;
-    let root = document.root_element();
-    if root.tag_name().name() != "gpx" {
+    let text = xml::decode(bytes).map_err(read_error)?;
+    let document = xml::parse(&text, xml::WORKOUT_FILE).map_err(read_error)?;
+    let root = document.root();
+    if root.name() != "gpx" {
         return Err(GpxError::Unreadable);
     }
-    let track = child(root, "trk").ok_or(GpxError::NoTracks)?;
+    let track = root.child("trk").ok_or(GpxError::NoTracks)?;
     let mut segments = Vec::new();
-    for segment in children(track, "trkseg") {
-        let points = children(segment, "trkpt").map(point).collect::<Result<Vec<_>, _>>()?;
+    for segment in track.children_named("trkseg") {
+        let points = segment.children_named("trkpt").map(point).collect::<Result<Vec<_>, _>>()?;
         if points.len() >= 2 {
             segments.push(points);
         }
@@ -83,11 +82,18 @@ pub fn parse(bytes: &[u8]) -> Result<Track, GpxError> {
     }
     Ok(Track {
         creator: root.attribute("creator").map(str::to_owned).filter(|c| !c.is_empty()),
-        name: child_text(track, "name"),
-        description: child_text(track, "desc"),
-        calories: child(track, "extensions").and_then(|e| descendant_number(e, &["Calories", "calories"])),
+        name: track.child_text("name").map(str::to_owned),
+        description: track.child_text("desc").map(str::to_owned),
+        calories: track.child("extensions").and_then(|e| descendant_number(e, &["Calories", "calories"])),
         segments,
     })
+}
+
+fn read_error(error: XmlError) -> GpxError {
+    match error {
+        XmlError::TooLarge(what) => GpxError::TooLarge(what),
+        XmlError::Malformed | XmlError::Doctype => GpxError::Unreadable,
+    }
 }
 
 fn point(node: Node<'_, '_>) -> Result<Point, GpxError> {
@@ -99,7 +105,7 @@ fn point(node: Node<'_, '_>) -> Result<Point, GpxError> {
     };
     let latitude = coordinate("lat", 90.0)?;
     let longitude = coordinate("lon", 180.0)?;
-    let elevation = match child_text(node, "ele") {
+    let elevation = match node.child_text("ele") {
         None => None,
         Some(text) => Some(
             text.parse::<f64>()
@@ -108,8 +114,8 @@ fn point(node: Node<'_, '_>) -> Result<Point, GpxError> {
                 .ok_or(GpxError::Invalid("an elevation is not a number of meters"))?,
         ),
     };
-    let time = parse_time(&child_text(node, "time").ok_or(GpxError::MissingTime)?)?;
-    let extensions = child(node, "extensions");
+    let time = parse_time(node.child_text("time").ok_or(GpxError::MissingTime)?)?;
+    let extensions = node.child("extensions");
     let reading = |names: &[&str]| extensions.and_then(|e| descendant_number(e, names)).filter(|v| *v >= 0.0);
     Ok(Point {
         latitude,
@@ -136,23 +142,10 @@ pub fn parse_time(text: &str) -> Result<f64, GpxError> {
     Ok(timestamp.as_millisecond() as f64 / 1000.0)
 }
 
-fn children<'a, 'input>(node: Node<'a, 'input>, name: &'static str) -> impl Iterator<Item = Node<'a, 'input>> {
-    node.children().filter(move |c| c.is_element() && c.tag_name().name() == name)
-}
-
-fn child<'a, 'input>(node: Node<'a, 'input>, name: &'static str) -> Option<Node<'a, 'input>> {
-    children(node, name).next()
-}
-
-fn child_text(node: Node<'_, '_>, name: &'static str) -> Option<String> {
-    child(node, name).and_then(|c| c.text()).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
-}
-
 fn descendant_number(node: Node<'_, '_>, names: &[&str]) -> Option<f64> {
     node.descendants()
-        .find(|d| d.is_element() && names.contains(&d.tag_name().name()))
-        .and_then(|d| d.text())
-        .and_then(|t| t.trim().parse::<f64>().ok())
+        .find(|d| names.contains(&d.name()))
+        .and_then(|d| d.text().parse::<f64>().ok())
         .filter(|v| v.is_finite())
 }
 
@@ -258,8 +251,11 @@ pub(crate) mod tests {
             assert_eq!(parse(text.as_bytes()), Err(expected), "{text}");
         }
         assert_eq!(parse(&[0xff, 0xfe, 0x00]), Err(GpxError::Unreadable));
+        assert_eq!(parse(b"\xef\xbb\xbf\x00"), Err(GpxError::Unreadable));
         let with_dtd = r#"<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "aaaa">]><gpx>&a;</gpx>"#;
         assert_eq!(parse(with_dtd.as_bytes()), Err(GpxError::Unreadable), "no DTDs, no entity expansion");
+        let flood = format!("<gpx {}/>", (0..200).map(|i| format!("a{i}='1'")).collect::<Vec<_>>().join(" "));
+        assert_eq!(parse(flood.as_bytes()), Err(GpxError::TooLarge("attributes on one element")));
     }
 
     mod properties {

@@ -23,3 +23,4 @@ pub mod store;
 pub mod throttle;
 pub mod web;
 pub mod workouts;
+pub mod xml;

@@ -125,7 +125,7 @@ fn users(app: &App, command: UsersCommand) -> Result<(), String> {
         }
         UsersCommand::Update { username, set_role, activate, reset_password, update_email } => {
             let changes = manage::Changes { role: set_role, activate, reset_password, email: update_email.as_deref() };
-            let new_password = manage::update(&mut db, &app.hasher, &username, &changes)?;
+            let new_password = manage::update(&mut db, &app.hasher, &username, &changes, server::now())?;
             println!("User '{username}' updated.");
             if let Some(password) = new_password {
                 println!("New password: {password}");

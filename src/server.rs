@@ -7,6 +7,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use rouille::{Request, Response};
 use serde_json::Value;
 
+use crate::accounts::devices;
 use crate::accounts::passwords::Hasher;
 use crate::config::Config;
 use crate::documents::Documents;
@@ -14,7 +15,7 @@ use crate::guard::{self, Caller, table};
 use crate::http::{self, Form, HttpError, Slots, Streaming, headers};
 use crate::log;
 use crate::store::{self, Db, Store};
-use crate::throttle::{Account, Attempt, Throttle};
+use crate::throttle::{Attempt, Subject, Throttle};
 use crate::web;
 
 pub struct App {
@@ -33,6 +34,8 @@ pub struct App {
 pub struct Keys {
     pub jwt: [u8; 32],
     pub csrf: [u8; 32],
+    /// Signs device cookies (`accounts::devices`).
+    pub device: [u8; 32],
 }
 
 impl App {
@@ -40,10 +43,12 @@ impl App {
         let store = Store::open(&config.database, config.max_database_size)?;
         let keys = {
             let mut db = store.conn()?;
+            crate::workouts::store_missing_points(&mut db)?;
             db.write(|tx| {
                 Ok::<_, store::Error>(Keys {
                     jwt: store::settings::key(tx, "jwt_key")?,
                     csrf: store::settings::key(tx, "csrf_key")?,
+                    device: store::settings::key(tx, "device_key")?,
                 })
             })?
         };
@@ -75,7 +80,8 @@ pub struct Ctx<'r> {
     pub form: Form,
     /// The browser's session cookie value (pages only).
     pub browser_id: String,
-    set_cookie: Option<String>,
+    /// `Set-Cookie` values of the answer.
+    cookies: Vec<String>,
 }
 
 impl<'r> Ctx<'r> {
@@ -110,11 +116,28 @@ impl<'r> Ctx<'r> {
         http::read_body(self.req, limit, timeout, streaming)
     }
 
-    /// Starts a credential check for `account`, refused (429) when this
-    /// client or that account failed too often.
-    pub fn credential_attempt(&self, account: Account<'_>) -> Result<Attempt<'r>, HttpError> {
+    /// Starts a password check for `email`, refused (429) when this client,
+    /// that account or this device failed too often. A device that signed
+    /// in to this account before is not refused with the account.
+    pub fn password_attempt(&self, email: &str) -> Result<Attempt<'r>, HttpError> {
+        let cookie = http::cookie(self.req, devices::COOKIE).unwrap_or("");
+        let device = devices::verify(&self.app.keys.device, cookie, email, self.now);
+        self.credential_attempt(Subject::Password { email, device })
+    }
+
+    /// Starts a client authentication, refused (429) when this client
+    /// address failed too often.
+    pub fn client_attempt(&self) -> Result<Attempt<'r>, HttpError> {
+        self.credential_attempt(Subject::Client)
+    }
+
+    fn credential_attempt(&self, subject: Subject<'_>) -> Result<Attempt<'r>, HttpError> {
         let address = http::client_ip(self.req, &self.app.config);
-        Ok(self.app.throttle.begin(address, account, self.now)?)
+        Ok(self.app.throttle.begin(address, subject, self.now)?)
+    }
+
+    pub fn client_address(&self) -> String {
+        http::client_ip(self.req, &self.app.config).to_string()
     }
 
     pub fn public_url(&self) -> String {
@@ -125,17 +148,24 @@ impl<'r> Ctx<'r> {
         guard::csrf_token(self)
     }
 
-    /// Cookies are `Secure` whenever clients reach us over https.
+    /// The browser session cookie for this answer.
     pub fn set_session_cookie(&mut self, value: String) {
         self.browser_id = value;
-        let secure = self.public_url().starts_with("https://");
-        self.set_cookie = Some(format!(
-            "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-            guard::SESSION_COOKIE,
-            self.browser_id,
-            crate::accounts::SESSION_LIFETIME,
-            if secure { "; Secure" } else { "" }
-        ));
+        let cookie = self.cookie(guard::SESSION_COOKIE, &self.browser_id, crate::accounts::SESSION_LIFETIME);
+        self.cookies.push(cookie);
+    }
+
+    /// Remembers this browser or client as one that signed in to `email`.
+    pub fn remember_device(&mut self, email: &str) {
+        let token = devices::issue(&self.app.keys.device, email, self.now);
+        let cookie = self.cookie(devices::COOKIE, &token, devices::LIFETIME);
+        self.cookies.push(cookie);
+    }
+
+    /// Cookies are `Secure` whenever clients reach us over https.
+    fn cookie(&self, name: &str, value: &str, max_age: i64) -> String {
+        let secure = if self.public_url().starts_with("https://") { "; Secure" } else { "" };
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
     }
 }
 
@@ -229,14 +259,13 @@ fn dispatch(app: &App, req: &Request, path: &str) -> Response {
                 db,
                 form: Form::default(),
                 browser_id: String::new(),
-                set_cookie: None,
+                cookies: Vec::new(),
             };
             let result = guard::admit(&mut ctx, route.access).and_then(|()| (route.handler)(&mut ctx));
             let response = result.unwrap_or_else(refuse);
-            match ctx.set_cookie {
-                Some(cookie) => response.with_additional_header("Set-Cookie", cookie),
-                None => response,
-            }
+            ctx.cookies
+                .into_iter()
+                .fold(response, |response, cookie| response.with_additional_header("Set-Cookie", cookie))
         }
         table::Match::WrongMethod(allowed) => {
             let allow = allowed.join(", ");

@@ -1,10 +1,18 @@
 //! Brute-force throttling of credential checks (password logins, client
 //! authentication at the token and revocation endpoints).
 //!
-//! Only failures count, per client address and per account: honest traffic
-//! never waits, and a caller over either limit gets FitTrackee's 429 before
-//! any password hash is computed. Counters live in memory (a restart forgets
-//! them) in maps of bounded size.
+//! Only failures count: honest traffic never waits, and a caller over a
+//! limit gets FitTrackee's 429 before any password hash is computed.
+//! - Every check counts per client address.
+//! - A password sign-in also counts per account, except from a device that
+//!   signed in to that account before (it shows a device cookie, OWASP's
+//!   "device cookies"): such a device counts on its own, so that a guesser
+//!   who locks the account out does not lock its owner out.
+//! - A client authentication counts per address only: a client secret of
+//!   256 random bits cannot be guessed, and a per-client lock would let
+//!   anyone who knows a public client id lock the app out.
+//!
+//! Counters live in memory (a restart forgets them) in maps of bounded size.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -32,7 +40,8 @@ impl Limit {
 
 /// Failures allowed from one client address (a whole IPv6 /64).
 pub const PER_ADDRESS: Limit = Limit { failures: 20, window: 60 };
-/// Failures allowed against one account (an email or a client id).
+/// Failures allowed against one account (an email), and from one device
+/// that signed in to it before.
 pub const PER_ACCOUNT: Limit = Limit { failures: 10, window: 300 };
 
 /// Keys tracked per map; beyond it the oldest window is forgotten first.
@@ -63,7 +72,8 @@ impl Failures {
         }
     }
 
-    fn record(&self, key: &str, now: i64) {
+    /// Counts a failure; true when it is the one that reaches the limit.
+    fn record(&self, key: &str, now: i64) -> bool {
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         if !windows.contains_key(key) && windows.len() >= MAX_TRACKED {
             self.make_room(&mut windows, now);
@@ -73,6 +83,7 @@ impl Failures {
             *window = Window { start: now, failures: 0 };
         }
         window.failures += 1;
+        window.failures == self.limit.failures
     }
 
     fn make_room(&self, windows: &mut HashMap<String, Window>, now: i64) {
@@ -110,33 +121,53 @@ impl From<Limited> for HttpError {
 pub struct Throttle {
     by_address: Failures,
     by_account: Failures,
+    by_device: Failures,
 }
 
 impl Default for Throttle {
     fn default() -> Self {
-        Throttle { by_address: Failures::new(PER_ADDRESS), by_account: Failures::new(PER_ACCOUNT) }
+        Throttle {
+            by_address: Failures::new(PER_ADDRESS),
+            by_account: Failures::new(PER_ACCOUNT),
+            by_device: Failures::new(PER_ACCOUNT),
+        }
     }
 }
 
 /// Whose credentials are being checked.
-pub enum Account<'a> {
-    Email(&'a str),
-    Client(&'a str),
+pub enum Subject<'a> {
+    /// A password sign-in. `device` names the device cookie this browser or
+    /// client showed, when it is valid for this account.
+    Password { email: &'a str, device: Option<&'a str> },
+    /// An app authenticating with its client secret.
+    Client,
 }
 
 impl Throttle {
-    /// Starts a credential check, or refuses it when the address or the
-    /// account is over its limit.
-    pub fn begin(&self, address: IpAddr, account: Account<'_>, now: i64) -> Result<Attempt<'_>, Limited> {
+    /// Starts a credential check, or refuses it when the address, the
+    /// account or the device is over its limit.
+    pub fn begin(&self, address: IpAddr, subject: Subject<'_>, now: i64) -> Result<Attempt<'_>, Limited> {
         let address = address_key(address);
-        let account = match account {
-            Account::Email(email) => format!("email:{}", email.trim().to_lowercase()),
-            Account::Client(id) => format!("client:{id}"),
-        };
         self.by_address.check(&address, now)?;
-        self.by_account.check(&account, now)?;
-        Ok(Attempt { throttle: self, address, account, now })
+        let counted = match subject {
+            Subject::Client => None,
+            Subject::Password { device: Some(device), .. } if self.by_device.check(device, now).is_ok() => {
+                Some(Counted::Device(device.to_string()))
+            }
+            Subject::Password { email, .. } => {
+                let account = email.trim().to_lowercase();
+                self.by_account.check(&account, now)?;
+                Some(Counted::Account(account))
+            }
+        };
+        Ok(Attempt { throttle: self, address, counted, now })
     }
+}
+
+/// Where a failed password check counts besides the address.
+enum Counted {
+    Account(String),
+    Device(String),
 }
 
 /// A credential check in progress: its outcome must be reported.
@@ -144,20 +175,40 @@ impl Throttle {
 pub struct Attempt<'t> {
     throttle: &'t Throttle,
     address: String,
-    account: String,
+    counted: Option<Counted>,
     now: i64,
 }
 
 impl Attempt<'_> {
     pub fn failed(self) {
-        self.throttle.by_address.record(&self.address, self.now);
-        self.throttle.by_account.record(&self.account, self.now);
+        let throttle = self.throttle;
+        if throttle.by_address.record(&self.address, self.now) {
+            engaged("address", &self.address);
+        }
+        match &self.counted {
+            Some(Counted::Account(account)) if throttle.by_account.record(account, self.now) => {
+                engaged("account", account);
+            }
+            Some(Counted::Device(device)) if throttle.by_device.record(device, self.now) => {
+                engaged("device", device);
+            }
+            _ => {}
+        }
     }
 
-    /// The account's owner got in: earlier failures against it are forgiven.
+    /// The owner got in: earlier failures against the account (or of this
+    /// device) are forgiven.
     pub fn succeeded(self) {
-        self.throttle.by_account.clear(&self.account);
+        match &self.counted {
+            Some(Counted::Account(account)) => self.throttle.by_account.clear(account),
+            Some(Counted::Device(device)) => self.throttle.by_device.clear(device),
+            None => {}
+        }
     }
+}
+
+fn engaged(kind: &str, key: &str) {
+    crate::log::security("throttle_engaged", &[("kind", kind), ("key", key)]);
 }
 
 /// IPv6 clients usually hold a whole /64: counting per address would let one
@@ -185,8 +236,12 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn password(email: &str) -> Subject<'_> {
+        Subject::Password { email, device: None }
+    }
+
     fn fail(t: &Throttle, address: &str, email: &str, now: i64) -> Result<(), Limited> {
-        t.begin(ip(address), Account::Email(email), now).map(Attempt::failed)
+        t.begin(ip(address), password(email), now).map(Attempt::failed)
     }
 
     #[test]
@@ -196,11 +251,11 @@ mod tests {
             // Each failure from another address: only the account limit applies.
             fail(&t, &format!("192.0.2.{n}"), "Sam@Example.com", T0 + 1).unwrap();
         }
-        let refused = t.begin(ip("198.51.100.1"), Account::Email("sam@example.com "), T0 + 2).err().unwrap();
+        let refused = t.begin(ip("198.51.100.1"), password("sam@example.com "), T0 + 2).err().unwrap();
         assert_eq!(refused, Limited { limit: PER_ACCOUNT, reset_at: T0 + 1 + 300, now: T0 + 2 });
         // Other accounts are unaffected, and the window ends.
-        assert!(t.begin(ip("198.51.100.1"), Account::Email("other@example.com"), T0 + 2).is_ok());
-        assert!(t.begin(ip("198.51.100.1"), Account::Email("sam@example.com"), T0 + 301).is_ok());
+        assert!(t.begin(ip("198.51.100.1"), password("other@example.com"), T0 + 2).is_ok());
+        assert!(t.begin(ip("198.51.100.1"), password("sam@example.com"), T0 + 301).is_ok());
     }
 
     #[test]
@@ -209,11 +264,40 @@ mod tests {
         for n in 0..PER_ADDRESS.failures {
             fail(&t, "2001:db8:1:2::7", &format!("user{n}@example.com"), T0).unwrap();
         }
-        // The same /64 is the same client; a client id is refused too.
-        let refused = t.begin(ip("2001:db8:1:2::99"), Account::Client("abc"), T0 + 10).err().unwrap();
+        // The same /64 is the same client; an app's authentication is refused too.
+        let refused = t.begin(ip("2001:db8:1:2::99"), Subject::Client, T0 + 10).err().unwrap();
         assert_eq!(refused.limit, PER_ADDRESS);
-        assert!(t.begin(ip("2001:db8:1:3::7"), Account::Client("abc"), T0 + 10).is_ok());
-        assert!(t.begin(ip("2001:db8:1:2::7"), Account::Client("abc"), T0 + 60).is_ok());
+        assert!(t.begin(ip("2001:db8:1:3::7"), Subject::Client, T0 + 10).is_ok());
+        assert!(t.begin(ip("2001:db8:1:2::7"), Subject::Client, T0 + 60).is_ok());
+    }
+
+    #[test]
+    fn client_authentication_failures_count_per_address_only() {
+        let t = Throttle::default();
+        for n in 0..100 {
+            t.begin(ip(&format!("192.0.2.{n}")), Subject::Client, T0).unwrap().failed();
+        }
+        assert!(t.begin(ip("198.51.100.1"), Subject::Client, T0).is_ok(), "another address is never refused");
+    }
+
+    #[test]
+    fn a_device_that_signed_in_before_is_not_locked_out_with_the_account() {
+        let t = Throttle::default();
+        for n in 0..PER_ACCOUNT.failures {
+            fail(&t, &format!("192.0.2.{n}"), "sam@example.com", T0).unwrap();
+        }
+        assert!(t.begin(ip("198.51.100.1"), password("sam@example.com"), T0).is_err(), "the account is locked");
+        let device = Subject::Password { email: "sam@example.com", device: Some("D1") };
+        t.begin(ip("198.51.100.1"), device, T0).expect("the owner's device still gets in").succeeded();
+        // A stolen device cookie guessing on its own is stopped by its own limit.
+        for _ in 0..PER_ACCOUNT.failures {
+            let device = Subject::Password { email: "sam@example.com", device: Some("D2") };
+            t.begin(ip("203.0.113.9"), device, T0).unwrap().failed();
+        }
+        let device = Subject::Password { email: "sam@example.com", device: Some("D2") };
+        assert!(t.begin(ip("203.0.113.9"), device, T0).is_err(), "over its own limit it counts as untrusted");
+        let device = Subject::Password { email: "sam@example.com", device: Some("D1") };
+        assert!(t.begin(ip("198.51.100.1"), device, T0).is_ok(), "other devices are unaffected");
     }
 
     #[test]
@@ -222,12 +306,12 @@ mod tests {
         for _ in 0..PER_ACCOUNT.failures - 1 {
             fail(&t, "192.0.2.1", "sam@example.com", T0).unwrap();
         }
-        t.begin(ip("192.0.2.1"), Account::Email("sam@example.com"), T0).unwrap().succeeded();
+        t.begin(ip("192.0.2.1"), password("sam@example.com"), T0).unwrap().succeeded();
         fail(&t, "192.0.2.1", "sam@example.com", T0).unwrap();
         for _ in 0..50 {
-            let _ = t.begin(ip("192.0.2.1"), Account::Email("sam@example.com"), T0).unwrap();
+            let _ = t.begin(ip("192.0.2.1"), password("sam@example.com"), T0).unwrap();
         }
-        assert!(t.begin(ip("192.0.2.1"), Account::Email("sam@example.com"), T0).is_ok());
+        assert!(t.begin(ip("192.0.2.1"), password("sam@example.com"), T0).is_ok());
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! and deleting an account, with FitTrackee's rules and messages.
 
 use super::passwords::Hasher;
-use super::profile::end_other_access;
 use super::{Role, is_valid_email};
 use crate::crypto::random_alphanumeric;
 use crate::store::users::{self, AuthUser, User};
@@ -79,7 +78,7 @@ pub fn update_user(
         }
         if let Some(hash) = &new_hash {
             users::set_password_hash(tx, user.id, hash)?;
-            end_other_access(tx, user.id, None, now)?;
+            super::end_access(tx, user.id, None, now)?;
         }
         users::by_id(tx, user.id)?.ok_or(Refusal::NotFound)
     })

@@ -5,7 +5,7 @@ use rusqlite::Connection;
 
 use super::{Role, email_errors, password_errors, passwords::Hasher, username_errors};
 use crate::crypto::random_alphanumeric;
-use crate::store::{self, Db, sessions, users};
+use crate::store::{self, Db, users};
 
 pub struct NewAccount<'a> {
     pub username: &'a str,
@@ -75,6 +75,7 @@ pub fn update(
     hasher: &Hasher,
     username: &str,
     changes: &Changes<'_>,
+    now: i64,
 ) -> Result<Option<String>, String> {
     if let Some(email) = changes.email
         && !email_errors(email).is_empty()
@@ -83,7 +84,7 @@ pub fn update(
     }
     let new_password = changes.reset_password.then(generate_password);
     let hash = new_password.as_deref().map(|p| hasher.hash(p));
-    db.write(|tx| apply(tx, username, changes, hash.as_deref())).map_err(|e| e.to_string())??;
+    db.write(|tx| apply(tx, username, changes, hash.as_deref(), now)).map_err(|e| e.to_string())??;
     Ok(new_password)
 }
 
@@ -92,6 +93,7 @@ fn apply(
     username: &str,
     changes: &Changes<'_>,
     hash: Option<&str>,
+    now: i64,
 ) -> Result<Result<(), String>, store::Error> {
     let Some(user) = users::by_username(tx, username)? else {
         return Ok(Err(format!("no user is called '{username}'")));
@@ -110,7 +112,7 @@ fn apply(
     }
     if let Some(hash) = hash {
         users::set_password_hash(tx, user.id, hash)?;
-        sessions::delete_others(tx, user.id, None)?;
+        super::end_access(tx, user.id, None, now)?;
     }
     Ok(Ok(()))
 }

@@ -3,6 +3,7 @@
 //! browser pages and the command line, so the rules exist once.
 
 pub mod admin;
+pub mod devices;
 pub mod jwt;
 pub mod manage;
 pub mod passwords;
@@ -210,6 +211,17 @@ pub fn check_credentials(
             Ok(None)
         }
     }
+}
+
+/// What a new password ends, on every path that sets one (a change, an
+/// admin's reset, the command line): every first-party session (API and
+/// browser) but `keep`, every OAuth grant and every unredeemed code. A
+/// thief's copy of any of them stops working at once.
+pub fn end_access(conn: &Connection, user_id: i64, keep: Option<i64>, now: i64) -> Result<(), store::Error> {
+    sessions::delete_others(conn, user_id, keep)?;
+    store::oauth::revoke_user_grants(conn, user_id, now)?;
+    store::oauth::delete_unredeemed_codes(conn, user_id)?;
+    Ok(())
 }
 
 /// Opens an API session and returns its JWT.

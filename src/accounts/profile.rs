@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::passwords::Hasher;
 use super::{canonical_timezone, email_errors, language_or_default, password_errors};
 use crate::store::users::{self, Preferences, ProfileFields};
-use crate::store::{self, Db, oauth, sessions};
+use crate::store::{self, Db};
 
 pub const PROFILE_KEYS: [&str; 5] = ["first_name", "last_name", "bio", "birth_date", "location"];
 
@@ -194,22 +194,10 @@ pub fn change_account(
         }
         if let Some(hash) = &new_hash {
             users::set_password_hash(tx, user_id, hash)?;
-            end_other_access(tx, user_id, current_session, now)?;
+            super::end_access(tx, user_id, current_session, now)?;
         }
         Ok(())
     })
-}
-
-/// Ends every session but `keep` and every OAuth grant of the user.
-pub fn end_other_access(
-    tx: &rusqlite::Connection,
-    user_id: i64,
-    keep: Option<i64>,
-    now: i64,
-) -> Result<(), store::Error> {
-    sessions::delete_others(tx, user_id, keep)?;
-    oauth::revoke_user_grants(tx, user_id, now)?;
-    Ok(())
 }
 
 #[cfg(test)]

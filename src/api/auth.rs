@@ -9,7 +9,6 @@ use crate::guard::Via;
 use crate::http::HttpError;
 use crate::server::Ctx;
 use crate::store::sessions;
-use crate::throttle::Account;
 
 pub fn register(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     if !accounts::registration_open(&ctx.db)? {
@@ -53,12 +52,13 @@ pub fn login(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let (Some(email), Some(password)) = (str_field(&body, "email"), str_field(&body, "password")) else {
         return Err(HttpError::invalid_payload());
     };
-    let attempt = ctx.credential_attempt(Account::Email(email))?;
+    let attempt = ctx.password_attempt(email)?;
     let Some(user_id) = accounts::check_credentials(&ctx.db, &ctx.app.hasher, email, password)? else {
         attempt.failed();
         return Err(HttpError::unauthorized("invalid credentials"));
     };
     attempt.succeeded();
+    ctx.remember_device(email);
     let token = accounts::issue_api_token(&mut ctx.db, &ctx.app.keys.jwt, user_id, ctx.now)?;
     // Every value a string: some clients read the answer as a string map.
     Ok(ok(json!({

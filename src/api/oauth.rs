@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::{ok, pagination, str_field};
 use crate::dates::http_date_long_month;
 use crate::http::{self, HttpError};
+use crate::log;
 use crate::oauth::clients::{self, NewApp, RegistrationError};
 use crate::oauth::revoke::{self, RevokeRequest};
 use crate::oauth::scopes::Scope;
@@ -14,7 +15,7 @@ use crate::oauth::token::{self, TokenRequest};
 use crate::oauth::{self, OAuthError, authorize};
 use crate::server::Ctx;
 use crate::store::oauth::{self as store, Client};
-use crate::throttle::{Account, Attempt};
+use crate::throttle::Attempt;
 
 const APPS_PER_PAGE: i64 = 5;
 
@@ -174,8 +175,9 @@ pub fn token(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
             scope: form.single("scope")?,
         })
     })()?;
-    let attempt = client_attempt(ctx, &request.credentials)?;
-    let tokens = settle(attempt, token::issue(&mut ctx.db, &request, ctx.now, &ctx.app.config.oauth))?;
+    let attempt = ctx.client_attempt()?;
+    let outcome = token::issue(&mut ctx.db, &request, ctx.now, &ctx.app.config.oauth);
+    let tokens = settle(ctx, &request.credentials, attempt, outcome)?;
     Ok(ok(tokens.to_json()))
 }
 
@@ -183,20 +185,29 @@ pub fn revoke_token(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let form = ctx.form_body()?;
     let request =
         RevokeRequest { credentials: credentials(ctx, &form)?, token: form.single("token").map_err(OAuthError::from)? };
-    let attempt = client_attempt(ctx, &request.credentials)?;
-    settle(attempt, revoke::revoke(&mut ctx.db, &request, ctx.now))?;
+    let attempt = ctx.client_attempt()?;
+    let outcome = revoke::revoke(&mut ctx.db, &request, ctx.now);
+    settle(ctx, &request.credentials, attempt, outcome)?;
     Ok(ok(json!({})))
 }
 
-/// Client authentication is throttled like password logins.
-fn client_attempt<'r>(ctx: &Ctx<'r>, credentials: &clients::Credentials) -> Result<Attempt<'r>, HttpError> {
-    ctx.credential_attempt(Account::Client(credentials.client_id.as_deref().unwrap_or("")))
-}
-
-/// Reports whether the client authenticated; other refusals are not guesses.
-fn settle<T>(attempt: Attempt<'_>, outcome: Result<T, oauth::Error>) -> Result<T, oauth::Error> {
+/// Reports whether the client authenticated (a failure is logged for the
+/// operator); other refusals are not guesses.
+fn settle<T>(
+    ctx: &Ctx<'_>,
+    credentials: &clients::Credentials,
+    attempt: Attempt<'_>,
+    outcome: Result<T, oauth::Error>,
+) -> Result<T, oauth::Error> {
     match &outcome {
-        Err(oauth::Error::OAuth(e)) if e.code == "invalid_client" => attempt.failed(),
+        Err(oauth::Error::OAuth(e)) if e.code == "invalid_client" => {
+            let client_id = credentials.client_id.as_deref().unwrap_or("");
+            log::security(
+                "client_authentication_failed",
+                &[("client_id", client_id), ("address", &ctx.client_address())],
+            );
+            attempt.failed()
+        }
         _ => attempt.succeeded(),
     }
     outcome

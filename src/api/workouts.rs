@@ -19,7 +19,7 @@ use crate::sports::{UserSport, supports_pace};
 use crate::store::equipments::{self as equipment_store, Equipment};
 use crate::store::users::{self, AuthUser, User};
 use crate::store::workouts::{self as store, Measures, Record, Workout, WorkoutFilter, WorkoutOrder};
-use crate::store::{app_config, sports};
+use crate::store::{app_config, points as store_points, sports};
 use crate::workouts::analysis;
 use crate::workouts::{self as domain, POWER_SPORTS, RPM_CADENCE_SPORTS, SPM_CADENCE_SPORTS, Upload, has_elevation};
 
@@ -312,7 +312,9 @@ fn too_large(size: Option<u64>, limit: u64) -> HttpError {
 
 /// The multipart body of an upload, read with the upload limit.
 fn read_upload(ctx: &Ctx<'_>, limit: u64) -> Result<Form, HttpError> {
-    let body = ctx.body(limit).map_err(|e| if e.status == 413 { too_large(http::declared_length(ctx.req), limit) } else { e })?;
+    let body = ctx
+        .body(limit)
+        .map_err(|e| if e.status == 413 { too_large(http::declared_length(ctx.req), limit) } else { e })?;
     http::parse_form(ctx.req, &body)
 }
 
@@ -360,27 +362,42 @@ pub fn chart_data(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     if !view.sees(&workout.analysis_visibility) {
         return Err(not_found(format!("workout not found (id: {id})")));
     }
-    let Some((_, content)) = store::file(&ctx.db, workout.id)? else {
+    // Computed at upload: a chart never reads the file again.
+    let Some(stored) = store_points::load(&ctx.db, workout.id)? else {
         return Err(not_found(format!("no file for this workout (id: {id})")));
     };
-    let track = crate::gpx::parse(&content).map_err(|e| HttpError::message(500, "error", e.to_string()))?;
-    let display = view.display(workout.sport_id).to_string();
-    let hr_shown = view.sees(&owner.prefs.hr_visibility);
-    let points: Vec<Value> =
-        analysis::chart(&track).iter().map(|p| chart_point(p, workout.sport_id, &display, hr_shown)).collect();
+    let shown = ChartView {
+        sport_id: workout.sport_id,
+        display: view.display(workout.sport_id).to_string(),
+        hr: view.sees(&owner.prefs.hr_visibility),
+        // Coordinates never leave the server for who may not see the map.
+        map: view.sees(&workout.map_visibility),
+    };
+    let points: Vec<Value> = stored.iter().map(|p| chart_point(p, &shown)).collect();
     Ok(ok(json!({ "status": "success", "message": "", "data": { "chart_data": points } })))
 }
 
-fn chart_point(p: &analysis::ChartPoint, sport_id: i64, display: &str, hr_shown: bool) -> Value {
+/// What a chart shows of its points, for this viewer.
+struct ChartView {
+    sport_id: i64,
+    display: String,
+    hr: bool,
+    map: bool,
+}
+
+fn chart_point(p: &analysis::ChartPoint, shown: &ChartView) -> Value {
+    let (sport_id, display) = (shown.sport_id, shown.display.as_str());
     let mut point = json!({
         "distance": round(p.distance, 2),
         "duration": p.duration.round() as i64,
-        "latitude": p.latitude,
-        "longitude": p.longitude,
         "time": jiff::Timestamp::from_second(p.time.floor() as i64)
             .map(|t| t.strftime("%Y-%m-%d %H:%M:%S+00:00").to_string())
             .unwrap_or_default(),
     });
+    if shown.map && p.latitude.is_finite() && p.longitude.is_finite() {
+        point["latitude"] = json!(p.latitude);
+        point["longitude"] = json!(p.longitude);
+    }
     let mut put = |key: &str, value: Option<Value>| {
         if let Some(value) = value {
             point[key] = value;
@@ -389,7 +406,7 @@ fn chart_point(p: &analysis::ChartPoint, sport_id: i64, display: &str, hr_shown:
     put("elevation", p.elevation.filter(|_| has_elevation(sport_id)).map(|e| json!(round(e, 1))));
     put("speed", (display != "pace").then(|| json!(round(p.speed, 2))));
     put("pace", (display != "speed" && p.speed > 0.0).then(|| json!(timedelta((3600.0 / p.speed).round()))));
-    put("hr", p.heart_rate.filter(|_| hr_shown).map(|v| json!(v.round() as i64)));
+    put("hr", p.heart_rate.filter(|_| shown.hr).map(|v| json!(v.round() as i64)));
     let factor = if SPM_CADENCE_SPORTS.contains(&sport_id) {
         Some(2.0)
     } else {

@@ -84,6 +84,9 @@ pub fn validate(conn: &Connection, params: &Form) -> Result<Result<Authorization
     let redirect_uri = match requested_uri {
         Some(uri) if redirect_uri::find_match(&client.redirect_uris, uri).is_some() => uri.to_string(),
         Some(uri) => {
+            let registered = client.redirect_uris.join(" ");
+            let fields = [("client_id", client.client_id.as_str()), ("registered", &registered), ("received", uri)];
+            crate::log::security("redirect_uri_refused", &fields);
             let reason = format!("Redirect URI {uri} is not supported by client.");
             return untrusted(reason, client.redirect_uris.clone(), Some(uri.to_string()));
         }

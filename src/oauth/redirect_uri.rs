@@ -24,7 +24,8 @@ pub fn check_registrable(uri: &str, allow_http: bool) -> Result<(), String> {
     if uri.contains('#') {
         return Err("must not contain a fragment (#)".into());
     }
-    let url = Url::parse(uri).map_err(|_| "must be an absolute URI such as https://app.example/callback".to_string())?;
+    let url =
+        Url::parse(uri).map_err(|_| "must be an absolute URI such as https://app.example/callback".to_string())?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err("must not contain a user name or password (@)".into());
     }
@@ -94,7 +95,8 @@ pub fn host_of(uri: &str) -> String {
 }
 
 fn is_loopback_ip(host: &Host<&str>) -> bool {
-    matches!(host, Host::Ipv4(ip) if *ip == Ipv4Addr::LOCALHOST) || matches!(host, Host::Ipv6(ip) if *ip == Ipv6Addr::LOCALHOST)
+    matches!(host, Host::Ipv4(ip) if *ip == Ipv4Addr::LOCALHOST)
+        || matches!(host, Host::Ipv6(ip) if *ip == Ipv6Addr::LOCALHOST)
 }
 
 fn is_loopback_name(host: &Host<&str>) -> bool {
@@ -244,19 +246,86 @@ mod tests {
         }
 
         fn port() -> impl Strategy<Value = String> {
-            piece(&["", "", ":0", ":80", ":5000", ":8080", ":65535", ":65536", ":+80", ":00080", ":5000\r\n", ":50%0d%0a00", ": 80", ":\t80", ":443"])
+            piece(&[
+                "",
+                "",
+                ":0",
+                ":80",
+                ":5000",
+                ":8080",
+                ":65535",
+                ":65536",
+                ":+80",
+                ":00080",
+                ":5000\r\n",
+                ":50%0d%0a00",
+                ": 80",
+                ":\t80",
+                ":443",
+            ])
         }
 
         /// Built from pieces that parsers disagree on.
         fn assembled() -> impl Strategy<Value = String> {
-            let scheme = piece(&["http://", "https://", "HTTP://", "http:/", "http:\\\\", "http:///", " http://", "com.example.app:", "com.example.app://"]);
-            let userinfo = piece(&["", "", "", "attacker.example@", "attacker.example\\@", "a:b@", "%40@", "user%2F@", "127.0.0.1@"]);
-            let host = piece(&[
-                "127.0.0.1", "127.0.0.1", "[::1]", "[::1]", "127.1", "127.0.0.1.attacker.example", "[::1%25eth0]",
-                "[0:0:0:0:0:0:0:1]", "localhost", "attacker.example", "app.example", "\u{24db}ocalhost", "127.0.0.1.",
-                "0x7f.0.0.1", "xn--pple-43d.example", "app.example.", "APP.example", "2130706433", "127.0.0.1%2F@attacker.example",
+            let scheme = piece(&[
+                "http://",
+                "https://",
+                "HTTP://",
+                "http:/",
+                "http:\\\\",
+                "http:///",
+                " http://",
+                "com.example.app:",
+                "com.example.app://",
             ]);
-            let path = piece(&["/cb", "/cb", "/cb?x=1", "/cb/", "/CB", "/cb#frag", "\\cb", "/%2e%2e/cb", "/./cb", "/cb%2F..", "//attacker.example/cb", "/cb\t", "/c\nb", ""]);
+            let userinfo = piece(&[
+                "",
+                "",
+                "",
+                "attacker.example@",
+                "attacker.example\\@",
+                "a:b@",
+                "%40@",
+                "user%2F@",
+                "127.0.0.1@",
+            ]);
+            let host = piece(&[
+                "127.0.0.1",
+                "127.0.0.1",
+                "[::1]",
+                "[::1]",
+                "127.1",
+                "127.0.0.1.attacker.example",
+                "[::1%25eth0]",
+                "[0:0:0:0:0:0:0:1]",
+                "localhost",
+                "attacker.example",
+                "app.example",
+                "\u{24db}ocalhost",
+                "127.0.0.1.",
+                "0x7f.0.0.1",
+                "xn--pple-43d.example",
+                "app.example.",
+                "APP.example",
+                "2130706433",
+                "127.0.0.1%2F@attacker.example",
+            ]);
+            let path = piece(&[
+                "/cb",
+                "/cb",
+                "/cb?x=1",
+                "/cb/",
+                "/CB",
+                "/cb#frag",
+                "\\cb",
+                "/%2e%2e/cb",
+                "/./cb",
+                "/cb%2F..",
+                "//attacker.example/cb",
+                "/cb\t",
+                "/c\nb",
+                "",
+            ]);
             let edits = proptest::collection::vec((any::<prop::sample::Index>(), odd_char()), 0..3);
             (scheme, userinfo, host, port(), path, edits)
                 .prop_map(|(s, u, h, p, path, edits)| insert_edits(format!("{s}{u}{h}{p}{path}"), edits))
@@ -268,7 +337,11 @@ mod tests {
             (piece(&REGISTERED), port(), edits).prop_map(|(registered, port, edits)| {
                 let url = Url::parse(&registered).unwrap();
                 let text = match url.host_str() {
-                    Some(host) if !host.is_empty() => registered.replacen(&format!("{host}{}", url.port().map(|p| format!(":{p}")).unwrap_or_default()), &format!("{host}{port}"), 1),
+                    Some(host) if !host.is_empty() => registered.replacen(
+                        &format!("{host}{}", url.port().map(|p| format!(":{p}")).unwrap_or_default()),
+                        &format!("{host}{port}"),
+                        1,
+                    ),
                     _ => registered,
                 };
                 insert_edits(text, edits)

@@ -13,6 +13,7 @@ use super::scopes::{self, Scope};
 use super::{Error, OAuthError, pkce};
 use crate::config::OAuthConfig;
 use crate::crypto::{random_secret, sha256};
+use crate::log;
 use crate::store::oauth::{self as store, Code, NewTokens};
 use crate::store::{self as storage, Db};
 
@@ -104,6 +105,8 @@ fn exchange_code(
     if code.used_at.is_some() {
         if let (Ok(()), Some(grant_id)) = (&binding, code.grant_id) {
             store::revoke_grant(tx, grant_id, now)?;
+            let client = req.credentials.client_id.as_deref().unwrap_or("");
+            log::security("code_replay", &[("client_id", client), ("revoked_grant", &grant_id.to_string())]);
         }
         return Ok(Err(OAuthError::invalid_code()));
     }
@@ -159,9 +162,13 @@ fn refresh_tokens(
         return refused();
     }
     if let Some(rotated_at) = token.rotated_at {
-        if now - rotated_at > REUSE_GRACE_SECONDS {
+        let theft = now - rotated_at > REUSE_GRACE_SECONDS;
+        if theft {
             store::revoke_grant(tx, token.grant_id, now)?;
         }
+        let grant = token.grant_id.to_string();
+        let revoked = if theft { "yes" } else { "no (within the grace period)" };
+        log::security("refresh_token_reuse", &[("grant", &grant), ("grant_revoked", revoked)]);
         return refused();
     }
     if token.refresh_expires_at <= now {

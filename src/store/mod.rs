@@ -12,6 +12,7 @@ pub mod app_config;
 mod checkpoint;
 pub mod equipments;
 pub mod oauth;
+pub mod points;
 pub mod sessions;
 pub mod settings;
 pub mod sports;
@@ -39,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_oauth.sql"),
     include_str!("migrations/003_sports.sql"),
     include_str!("migrations/004_workouts.sql"),
+    include_str!("migrations/005_points.sql"),
 ];
 
 /// Bytes the WAL file is truncated to after a checkpoint resets it.

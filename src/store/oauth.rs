@@ -224,6 +224,12 @@ pub fn revoke_user_grants(conn: &Connection, user_id: i64, now: i64) -> Result<u
     )
 }
 
+/// Deletes the user's codes that were never exchanged (a used code stays,
+/// so that its replay is still recognised).
+pub fn delete_unredeemed_codes(conn: &Connection, user_id: i64) -> Result<usize, Error> {
+    conn.prepare_cached("DELETE FROM oauth_codes WHERE user_id = ?1 AND used_at IS NULL")?.execute([user_id])
+}
+
 pub struct NewTokens<'a> {
     pub grant_id: i64,
     pub access_hash: &'a [u8],

@@ -10,7 +10,6 @@ use crate::http::headers::return_path;
 use crate::http::{self, HttpError};
 use crate::server::Ctx;
 use crate::store::sessions;
-use crate::throttle::Account;
 
 pub fn login_page(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let query = http::query(ctx.req);
@@ -46,7 +45,7 @@ pub fn login(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let email = ctx.form.text("email").unwrap_or("").to_string();
     let password = ctx.form.text("password").unwrap_or("").to_string();
     let from = ctx.form.text("from").unwrap_or("").to_string();
-    let attempt = match ctx.credential_attempt(Account::Email(&email)) {
+    let attempt = match ctx.password_attempt(&email) {
         Ok(attempt) => attempt,
         Err(refused) => {
             // The form again, with the refusal's message and headers (Retry-After…).
@@ -62,6 +61,7 @@ pub fn login(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         return Ok(html_response(401, login_markup(ctx, &from, None, Some("invalid credentials"))));
     };
     attempt.succeeded();
+    ctx.remember_device(&email);
     // A new cookie value at sign-in: a planted cookie never becomes a session.
     let cookie = accounts::start_browser_session(&mut ctx.db, user_id, ctx.now)?;
     ctx.set_session_cookie(cookie);

@@ -198,9 +198,11 @@ fn bounds<'p>(points: impl Iterator<Item = &'p Point>) -> [f64; 4] {
     })
 }
 
-/// One point of the workout charts.
+/// One point of the workout charts (and maps), as stored at upload.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartPoint {
+    /// Index of its segment, from 0.
+    pub segment: usize,
     /// Kilometers from the start, across segments.
     pub distance: f64,
     /// Seconds from the start.
@@ -220,12 +222,13 @@ pub fn chart(track: &Track) -> Vec<ChartPoint> {
     let start = track.segments.first().and_then(|s| s.first()).map_or(0.0, |p| p.time);
     let mut distance_m_total = 0.0;
     let mut out = Vec::new();
-    for segment in &track.segments {
+    for (index, segment) in track.segments.iter().enumerate() {
         let mut previous: Option<&Point> = None;
         for point in segment {
             let (step, seconds) = previous.map_or((0.0, 0.0), |p| (distance_m(p, point), point.time - p.time));
             distance_m_total += step;
             out.push(ChartPoint {
+                segment: index,
                 distance: distance_m_total / 1000.0,
                 duration: point.time - start,
                 latitude: point.latitude,

@@ -17,7 +17,7 @@ use crate::shortid;
 use crate::sports::UserSport;
 use crate::store::users::User;
 use crate::store::workouts::{self as store, Measures, Segment, Workout};
-use crate::store::{self as storage, Db, sports};
+use crate::store::{self as storage, Db, points, sports};
 use analysis::{Analysis, Stats};
 
 pub const LIMITS_MESSAGE: &str = "one or more values, entered or calculated, exceed the limits";
@@ -229,11 +229,13 @@ pub fn create_from_file(
         file_name: Some(upload.file_name.to_string()),
     };
     let segments = segments_of(&analysis, sport_id);
+    let points = analysis::chart(&track);
     db.write(|tx| {
         let equipment = chosen_equipment(tx, user.id, sport_id, data)?;
         let id = store::insert(tx, &workout)?;
         store::insert_file(tx, id, upload.file_name, upload.content)?;
         store::replace_segments(tx, id, &segments)?;
+        points::save(tx, id, &points)?;
         let stored = Workout { id, ..workout.clone() };
         added(tx, &stored, &equipment)?;
         store::offer_records(tx, &stored)?;
@@ -465,15 +467,30 @@ pub fn refresh(db: &mut Db<'_>, user: &User, workout: &Workout, now: i64) -> Res
     changed.bounds = Some(analysis.workout.bounds);
     changed.modified_at = Some(now);
     let segments = segments_of(&analysis, workout.sport_id);
+    let points = analysis::chart(&track);
     db.write(|tx| {
         let equipment: Vec<i64> = crate::store::equipments::of_workout(tx, workout.id)?.iter().map(|e| e.id).collect();
         removed(tx, workout)?;
         store::save(tx, &changed)?;
         store::replace_segments(tx, workout.id, &segments)?;
+        points::save(tx, workout.id, &points)?;
         added(tx, &changed, &equipment)?;
         recompute_records(tx, workout, &changed)?;
         reload(tx, workout.id)
     })
+}
+
+/// Stores the points of workouts uploaded before points were stored, once
+/// (at start, after the migration that added them). A file that no longer
+/// parses gets no points; its workout keeps its numbers.
+pub fn store_missing_points(db: &mut Db<'_>) -> Result<usize, storage::Error> {
+    let missing = points::missing(db)?;
+    for &workout_id in &missing {
+        let Some((_, content)) = store::file(db, workout_id)? else { continue };
+        let chart = gpx::parse(&content).map(|track| analysis::chart(&track)).unwrap_or_default();
+        db.write(|tx| points::save(tx, workout_id, &chart))?;
+    }
+    Ok(missing.len())
 }
 
 pub fn delete(db: &mut Db<'_>, workout: &Workout) -> Result<(), HttpError> {

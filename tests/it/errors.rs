@@ -80,7 +80,7 @@ fn the_database_never_holds_session_cookies_in_plain_text() {
     server.register("mia");
     let mut browser = crate::support::browser::Browser::new(&server);
     browser.sign_in("mia");
-    let cookie = browser.cookie.clone().unwrap();
+    let cookie = browser.session_cookie().unwrap();
     let value = cookie.split('=').nth(1).unwrap();
     assert!(!crate::support::contains_bytes(&crate::support::database_bytes(&server), value.as_bytes()));
     assert!(!crate::support::contains_bytes(&crate::support::database_bytes(&server), PASSWORD.as_bytes()));

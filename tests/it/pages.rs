@@ -84,11 +84,11 @@ fn signing_in_replaces_the_cookie_and_returns_to_the_page_asked_for() {
     assert_eq!(away.status, 303);
     assert_eq!(away.header("Location"), Some("/login?from=%2Fprofile"));
     let page = browser.get("/login?from=%2Fprofile");
-    let before = browser.cookie.clone();
+    let before = browser.session_cookie();
     let response =
         browser.post("/login", &page, &[("email", "pat@example.org"), ("password", PASSWORD), ("from", "/profile")]);
     assert_eq!((response.status, response.header("Location")), (303, Some("/profile")));
-    assert_ne!(browser.cookie, before, "a new session cookie at sign-in");
+    assert_ne!(browser.session_cookie(), before, "a new session cookie at sign-in");
     let mut other = Browser::new(&server);
     let page = other.get("/login");
     let refused = other.post("/login", &page, &[("email", "pat@example.org"), ("password", "nope nope")]);

@@ -4,24 +4,38 @@ use super::{Request, Response, Server};
 
 pub struct Browser<'s> {
     pub server: &'s Server,
-    pub cookie: Option<String>,
+    /// The cookie jar: (name, value), as the server last set them.
+    pub cookies: Vec<(String, String)>,
 }
 
 impl<'s> Browser<'s> {
     pub fn new(server: &'s Server) -> Browser<'s> {
-        Browser { server, cookie: None }
+        Browser { server, cookies: Vec::new() }
+    }
+
+    /// The `Cookie` header this browser sends.
+    pub fn cookie(&self) -> Option<String> {
+        let pairs: Vec<String> = self.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+        (!pairs.is_empty()).then(|| pairs.join("; "))
+    }
+
+    /// `ft_session=<value>`, the browser session cookie.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookies.iter().find(|(name, _)| name == "ft_session").map(|(name, value)| format!("{name}={value}"))
     }
 
     fn with_cookie(&self, request: Request) -> Request {
-        match &self.cookie {
-            Some(cookie) => request.header("Cookie", cookie),
+        match self.cookie() {
+            Some(cookie) => request.header("Cookie", &cookie),
             None => request,
         }
     }
 
     fn keep_cookie(&mut self, response: &Response) {
-        if let Some(set) = response.header("Set-Cookie") {
-            self.cookie = set.split(';').next().map(str::to_string);
+        for set in response.header_all("Set-Cookie") {
+            let Some((name, value)) = set.split(';').next().and_then(|pair| pair.split_once('=')) else { continue };
+            self.cookies.retain(|(kept, _)| kept != name);
+            self.cookies.push((name.to_string(), value.to_string()));
         }
     }
 

@@ -29,7 +29,7 @@ fn uploading_from_the_page_lists_the_workout() {
         );
         server
             .post("/profile/workouts")
-            .header("Cookie", browser.cookie.as_deref().unwrap())
+            .header("Cookie", &browser.cookie().unwrap())
             .header("Content-Type", &format!("multipart/form-data; boundary={BOUNDARY}"))
             .body(body)
             .send()
