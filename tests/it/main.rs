@@ -13,6 +13,7 @@ mod load;
 mod oauth;
 mod pages;
 mod profile;
+mod security;
 mod sports;
 mod throttle;
 mod users;
