@@ -112,6 +112,12 @@ run_case "refresh 8" "$SERVER_PID" "$URL" 8 8 refresh REFRESH_TOKENS="$REFRESH_T
     CLIENT_SECRET="$CLIENT_SECRET"
 run_case "upload 10k points" "$SERVER_PID" "$URL/api/workouts" 1 1 upload TOKEN="$ACCESS_TOKEN" GPX_FILE="$WORK/bench.gpx"
 run_case "login 8" "$SERVER_PID" "$URL/api/auth/login" 8 8 login EMAIL="$EMAIL" PASSWORD="$PASSWORD"
+# Everyone else while 64 slow clients trickle (SECURITY.md B4).
+"$KIT" slow "$ADDR" "$ACCESS_TOKEN" $((DURATION + 2)) &
+SLOW_PID=$!
+PIDS+=("$SLOW_PID")
+run_case "config, 64 slow clients" "$SERVER_PID" "$URL/api/config" 2 4 get TOKEN=none
+wait "$SLOW_PID" || true
 kill "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
 
@@ -119,6 +125,7 @@ START_SEEDED=$("$KIT" startup "$BIN" "$WORK/fittrackee.toml" 21)
 config "$WORK/fresh.db" >"$WORK/fresh.toml"
 START_FRESH=$(rm -f "$WORK"/fresh.db*; "$KIT" startup "$BIN" "$WORK/fresh.toml" 1)
 BINARY_KIB=$(($(stat -c %s "$BIN") / 1024))
+XML_COSTS=$("$KIT" xml)
 GPX_KIB=$(($(stat -c %s "$WORK/bench.gpx") / 1024))
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
@@ -157,6 +164,13 @@ results() {
     echo "| RSS ≤ 20 MB at 64 connections | $((${PEAK["profile 64"]} / 1024)) MiB | $(verdict "$((${PEAK["profile 64"]} <= 19531))") |"
     echo "| start ≤ 50 ms | ${START_SEEDED} ms | $(verdict "$(awk -v s="$START_SEEDED" 'BEGIN {print (s <= 50)}')") |"
     echo "| 10k-point upload ≤ 50 ms | ${P50["upload 10k points"]} ms | $(verdict "$(awk -v s="${P50["upload 10k points"]}" 'BEGIN {print (s <= 50)}')") |"
+    local slow_p99
+    slow_p99=$(awk -F'|' '$1 == "config, 64 slow clients" {print $6}' "$ROWS")
+    echo "| GET p99 ≤ 100 ms beside 64 slow clients | ${slow_p99} ms | $(verdict "$(awk -v s="$slow_p99" 'BEGIN {print (s <= 100)}')") |"
+    echo
+    echo "Reading workout files (\`benchkit xml\`, in-process, best of 7):"
+    echo
+    echo "$XML_COSTS"
 }
 
 # Replace what is between the markers, keep the rest (history, notes).

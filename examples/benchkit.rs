@@ -10,10 +10,18 @@
 //! - `benchkit startup BINARY CONFIG RUNS` starts the server RUNS times and
 //!   prints the median time, in milliseconds, from spawn to the first answered
 //!   request.
+//! - `benchkit slow ADDR TOKEN SECONDS` keeps 64 slow clients on the server
+//!   for SECONDS (16 each: anonymous chunked and declared sign-ins, signed-in
+//!   chunked and declared uploads, all trickling), for the case that
+//!   measures everyone else meanwhile.
+//! - `benchkit xml` times the workout-file reader on a normal 1 MiB GPX file
+//!   and on 1 MiB files shaped to be costly, and prints a Markdown table.
 
 #[allow(dead_code)]
 #[path = "../tests/it/support/http.rs"]
 mod http;
+#[path = "../tests/it/support/samples.rs"]
+mod samples;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -30,7 +38,11 @@ fn main() {
     let outcome = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["seed", addr, email, password, workouts, gpx_out] => seed(addr, email, password, workouts, gpx_out),
         ["startup", binary, config, runs] => startup(binary, config, runs),
-        _ => Err("usage: benchkit seed ADDR EMAIL PASSWORD WORKOUTS GPX_OUT | startup BINARY CONFIG RUNS".into()),
+        ["slow", addr, token, seconds] => slow_clients(addr, token, seconds),
+        ["xml"] => xml_costs(),
+        _ => Err("usage: benchkit seed ADDR EMAIL PASSWORD WORKOUTS GPX_OUT | startup BINARY CONFIG RUNS \
+                  | slow ADDR TOKEN SECONDS | xml"
+            .into()),
     };
     if let Err(message) = outcome {
         eprintln!("benchkit: {message}");
@@ -179,4 +191,70 @@ fn time_to_first_answer(binary: &str, config: &str) -> Result<Duration> {
     let _ = child.kill();
     let _ = child.wait();
     Ok(answered)
+}
+
+fn slow_clients(addr: &str, token: &str, seconds: &str) -> Result<()> {
+    use std::io::Write;
+    let seconds: u64 = seconds.parse().map_err(|_| "SECONDS is a number")?;
+    let login = "POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+    let upload = format!(
+        "POST /api/workouts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: multipart/form-data; boundary=b\r\n"
+    );
+    let big_chunk = [format!("{:x}\r\n", 70_000).into_bytes(), vec![b'x'; 70_000], b"\r\n".to_vec()].concat();
+    let kinds: [(String, Vec<u8>, &[u8]); 4] = [
+        (format!("{login}Transfer-Encoding: chunked\r\n\r\n"), vec![], b"1\r\n \r\n"),
+        (format!("{login}Content-Length: 1000\r\n\r\n"), vec![], b" "),
+        (format!("{upload}Transfer-Encoding: chunked\r\n\r\n"), big_chunk, b"1\r\nx\r\n"),
+        (format!("{upload}Content-Length: 5000000\r\n\r\n"), vec![b'x'; 1000], b"x"),
+    ];
+    let mut clients = Vec::new();
+    for (head, at_once, piece) in &kinds {
+        for _ in 0..16 {
+            let mut stream = std::net::TcpStream::connect(addr).map_err(|e| e.to_string())?;
+            stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(at_once)).map_err(|e| e.to_string())?;
+            clients.push((stream, *piece));
+        }
+    }
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(seconds) {
+        for (stream, piece) in &mut clients {
+            let _ = stream.write_all(piece);
+        }
+        thread::sleep(Duration::from_millis(250));
+    }
+    Ok(())
+}
+
+fn xml_costs() -> Result<()> {
+    let size = 1024 * 1024;
+    let normal = gpx(size / 205);
+    let time = |file: &str| {
+        (0..7)
+            .map(|_| {
+                let started = Instant::now();
+                let _ = fittrackee::gpx::parse(file.as_bytes());
+                started.elapsed()
+            })
+            .min()
+            .unwrap_or_default()
+    };
+    let baseline = time(&normal);
+    println!("| file (about 1 MiB) | bytes | parse ms | × normal |");
+    println!("|---|---:|---:|---:|");
+    println!(
+        "| a normal GPX track ({} points) | {} | {:.2} | 1.00 |",
+        size / 205,
+        normal.len(),
+        baseline.as_secs_f64() * 1e3
+    );
+    let mut worst: f64 = 0.0;
+    for (shape, file) in samples::pathological_xml(size) {
+        let spent = time(&file);
+        let ratio = spent.as_secs_f64() / baseline.as_secs_f64();
+        worst = worst.max(ratio);
+        println!("| {shape} | {} | {:.2} | {ratio:.2} |", file.len(), spent.as_secs_f64() * 1e3);
+    }
+    println!("\nWorst: {worst:.2} × the normal file (target ≤ 3).");
+    Ok(())
 }

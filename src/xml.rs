@@ -16,6 +16,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
@@ -146,10 +147,30 @@ fn local(name: &str) -> &str {
     name.rsplit_once(':').map_or(name, |(_, local)| local)
 }
 
+/// FNV-1a: names are a few bytes, and hashing one is most of the cost of an
+/// element (SipHash, the default, is made to resist keys chosen against
+/// it; here the number of distinct names is what the limits bound).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for byte in bytes {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
 struct Builder<'a> {
     limits: Limits,
     document: Document<'a>,
-    interned: HashMap<String, u32>,
+    interned: HashMap<String, u32, BuildHasherDefault<Fnv>>,
     open: Vec<u32>,
     closed_root: bool,
 }
@@ -157,7 +178,7 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn new(limits: Limits) -> Self {
         let document = Document { names: Vec::new(), elements: Vec::new(), attributes: Vec::new() };
-        Builder { limits, document, interned: HashMap::new(), open: Vec::new(), closed_root: false }
+        Builder { limits, document, interned: HashMap::default(), open: Vec::new(), closed_root: false }
     }
 
     fn intern(&mut self, name: &str) -> u32 {

@@ -400,36 +400,6 @@ fn b5_charts_are_served_from_what_was_computed_at_upload() {
     assert_eq!(after.json(), before, "the file is not read again");
 }
 
-/// The XML shapes that cost a naive reader quadratic time or unbounded
-/// memory, each about 1 MB.
-fn pathological_files() -> Vec<(&'static str, String)> {
-    let size = 1024 * 1024;
-    let attributes: String = (0..size / 8).map(|i| format!(" a{i}=\"\"")).collect();
-    let namespaced: String = (0..size / 12).map(|i| format!(" xmlns:n{i}=\"u\"")).collect();
-    let deep = "<a>".repeat(size / 6) + &"</a>".repeat(size / 6);
-    let many_attributes_per_point: String = (0..size / 120)
-        .map(|i| {
-            format!(
-                "<trkpt lat=\"1\" lon=\"1\" {}/>",
-                (0..12).map(|j| format!("x{j}=\"{i}\"")).collect::<Vec<_>>().join(" ")
-            )
-        })
-        .collect();
-    let empty_elements = "<e/>".repeat(size / 4);
-    let entities = "&amp;".repeat(size / 5);
-    vec![
-        ("one element with 130,000 attributes", format!("<gpx{attributes}/>")),
-        ("namespace declarations", format!("<gpx{namespaced}/>")),
-        ("deep nesting", format!("<gpx>{deep}</gpx>")),
-        (
-            "attributes spread over points",
-            format!("<gpx><trk><trkseg>{many_attributes_per_point}</trkseg></trk></gpx>"),
-        ),
-        ("empty elements", format!("<gpx>{empty_elements}</gpx>")),
-        ("entities", format!("<gpx><trk><name>{entities}</name></trk></gpx>")),
-    ]
-}
-
 /// B5: a costly-to-parse file costs no more than a normal one of its size.
 #[test]
 fn b5_pathological_xml_costs_what_a_normal_file_of_its_size_costs() {
@@ -450,7 +420,7 @@ fn b5_pathological_xml_costs_what_a_normal_file_of_its_size_costs() {
     let (baseline, created) = time(&normal);
     assert_eq!(created.status, 201, "{}", created.text());
     let baseline = baseline.max(time(&normal).0.min(baseline));
-    for (shape, file) in pathological_files() {
+    for (shape, file) in crate::support::samples::pathological_xml(1024 * 1024) {
         let (spent, response) = time(&file);
         assert_eq!(response.status, 400, "{shape}: {}", response.text());
         // Generous: 3× the normal file, plus a fixed allowance for a busy CI machine.

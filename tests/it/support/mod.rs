@@ -6,6 +6,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod samples;
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader};

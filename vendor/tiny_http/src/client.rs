@@ -65,7 +65,7 @@ struct HeadClock {
 
 /// Error that can happen when reading a request.
 #[derive(Debug)]
-enum ReadError {
+pub(crate) enum ReadError {
     /// No request started before the keep-alive idle timeout.
     Idle,
     /// The request head is larger than the limits.
@@ -397,7 +397,7 @@ fn parse_http_version(version: &str) -> Result<HTTPVersion, ReadError> {
 
 /// Parses the request line of the request.
 /// eg. GET / HTTP/1.1
-fn parse_request_line(line: &str) -> Result<(Method, String, HTTPVersion), ReadError> {
+pub(crate) fn parse_request_line(line: &str) -> Result<(Method, String, HTTPVersion), ReadError> {
     let mut parts = line.split(' ');
 
     // Patched: a method is a token and a target is visible ASCII (RFC 9112

@@ -118,6 +118,8 @@ pub use test::TestRequest;
 
 mod client;
 mod common;
+#[doc(hidden)]
+pub mod fuzzing;
 mod connection;
 mod request;
 mod response;
