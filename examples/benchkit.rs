@@ -233,7 +233,7 @@ fn xml_costs() -> Result<()> {
         (0..7)
             .map(|_| {
                 let started = Instant::now();
-                let _ = fittrackee::gpx::parse(file.as_bytes());
+                let _ = fittrackee::files::gpx::parse(file.as_bytes());
                 started.elapsed()
             })
             .min()

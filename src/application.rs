@@ -1,10 +1,42 @@
-//! The application configuration administrators edit (`PATCH /api/config`),
-//! with FitTrackee's validation rules and messages.
+//! The application configuration administrators edit (`PATCH /api/config`,
+//! the admin page), with FitTrackee's validation rules and messages.
 
-use serde_json::{Map, Value};
+use crate::accounts::rules::is_valid_email;
 
-use crate::accounts::is_valid_email;
-use crate::store::app_config::AppConfig;
+/// The admin-editable configuration (one row in the database).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppConfig {
+    pub max_users: i64,
+    pub max_single_file_size: i64,
+    pub max_zip_file_size: i64,
+    pub file_limit_import: i64,
+    pub file_sync_limit_import: i64,
+    pub stats_workouts_limit: i64,
+    pub global_map_workouts_limit: i64,
+    pub about: Option<String>,
+    pub admin_contact: Option<String>,
+    pub privacy_policy: Option<String>,
+    pub privacy_policy_date: Option<i64>,
+}
+
+/// A change of the configuration: integers by key, and texts (`Some(None)`
+/// or an empty text clears one).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigPatch {
+    pub integers: Vec<(&'static str, i64)>,
+    pub about: Option<Option<String>>,
+    pub admin_contact: Option<Option<String>>,
+    pub privacy_policy: Option<Option<String>>,
+}
+
+impl ConfigPatch {
+    pub fn is_empty(&self) -> bool {
+        self.integers.is_empty()
+            && self.about.is_none()
+            && self.admin_contact.is_none()
+            && self.privacy_policy.is_none()
+    }
+}
 
 #[derive(Debug, PartialEq)]
 pub enum PatchError {
@@ -17,6 +49,17 @@ pub enum PatchError {
     /// A rule across two values.
     Message(&'static str),
 }
+
+/// The integer settings, by the key they are sent with.
+pub const INTEGER_KEYS: [&str; 7] = [
+    "file_sync_limit_import",
+    "file_limit_import",
+    "max_single_file_size",
+    "max_zip_file_size",
+    "global_map_workouts_limit",
+    "max_users",
+    "stats_workouts_limit",
+];
 
 const INT_MAX: i64 = 2_147_483_647;
 const GLOBAL_MAP_MAX: i64 = 50_000;
@@ -33,15 +76,14 @@ const INTEGERS: [(&str, i64, &str); 7] = [
 ];
 
 /// `current` with `patch` applied, or why it is refused.
-pub fn apply(current: &AppConfig, patch: &Map<String, Value>, now: i64) -> Result<AppConfig, PatchError> {
+pub fn apply(current: &AppConfig, patch: &ConfigPatch, now: i64) -> Result<AppConfig, PatchError> {
     if patch.is_empty() {
         return Err(PatchError::Payload);
     }
     let mut config = current.clone();
     let mut messages = Vec::new();
     for (key, minimum, message) in INTEGERS {
-        let Some(value) = patch.get(key) else { continue };
-        let value = value.as_i64().ok_or(PatchError::Payload)?;
+        let Some(&(_, value)) = patch.integers.iter().find(|(k, _)| *k == key) else { continue };
         let (limit, max_value) =
             if key == "global_map_workouts_limit" { (GLOBAL_MAP_MAX, GLOBAL_MAP_MAX) } else { (INT_MAX, INT_MAX + 1) };
         if value > limit {
@@ -52,7 +94,7 @@ pub fn apply(current: &AppConfig, patch: &Map<String, Value>, now: i64) -> Resul
         }
         *integer_field(&mut config, key) = value;
     }
-    if let Some(contact) = text(patch, "admin_contact")? {
+    if let Some(contact) = text(&patch.admin_contact) {
         if contact.as_deref().is_some_and(|c| !is_valid_email(c)) {
             messages.push("valid email must be provided for admin contact");
         }
@@ -61,10 +103,10 @@ pub fn apply(current: &AppConfig, patch: &Map<String, Value>, now: i64) -> Resul
     if !messages.is_empty() {
         return Err(PatchError::Messages(messages));
     }
-    if let Some(about) = text(patch, "about")? {
+    if let Some(about) = text(&patch.about) {
         config.about = about;
     }
-    if let Some(policy) = text(patch, "privacy_policy")? {
+    if let Some(policy) = text(&patch.privacy_policy) {
         config.privacy_policy_date = policy.as_ref().map(|_| now);
         config.privacy_policy = policy;
     }
@@ -93,20 +135,14 @@ fn integer_field<'c>(config: &'c mut AppConfig, key: &str) -> &'c mut i64 {
     }
 }
 
-/// A text setting: `Some(None)` clears it (null or empty string).
-fn text(patch: &Map<String, Value>, key: &str) -> Result<Option<Option<String>>, PatchError> {
-    match patch.get(key) {
-        None => Ok(None),
-        Some(Value::Null) => Ok(Some(None)),
-        Some(Value::String(s)) => Ok(Some(Some(s.trim().to_string()).filter(|s| !s.is_empty()))),
-        Some(_) => Err(PatchError::Payload),
-    }
+/// A text setting, trimmed: `Some(None)` clears it (null or empty text).
+fn text(value: &Option<Option<String>>) -> Option<Option<String>> {
+    value.as_ref().map(|v| v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     fn defaults() -> AppConfig {
         AppConfig {
@@ -124,26 +160,43 @@ mod tests {
         }
     }
 
-    fn patch(value: Value) -> Result<AppConfig, PatchError> {
-        apply(&defaults(), value.as_object().unwrap(), 1000)
+    fn integers(pairs: &[(&'static str, i64)]) -> ConfigPatch {
+        ConfigPatch { integers: pairs.to_vec(), ..ConfigPatch::default() }
+    }
+
+    fn patch(patch: ConfigPatch) -> Result<AppConfig, PatchError> {
+        apply(&defaults(), &patch, 1000)
     }
 
     #[test]
     fn valid_changes_apply_and_empty_text_clears() {
-        let c = patch(json!({"max_users": 3, "about": "  ", "privacy_policy": "Be nice.", "admin_contact": "a@b.c"}))
-            .unwrap();
+        let c = patch(ConfigPatch {
+            integers: vec![("max_users", 3)],
+            about: Some(Some("  ".into())),
+            privacy_policy: Some(Some("Be nice.".into())),
+            admin_contact: Some(Some("a@b.c".into())),
+        })
+        .unwrap();
         assert_eq!((c.max_users, c.about.clone(), c.privacy_policy_date), (3, None, Some(1000)));
         assert_eq!(c.admin_contact.as_deref(), Some("a@b.c"));
-        let cleared = apply(&c, json!({"privacy_policy": ""}).as_object().unwrap(), 2000).unwrap();
+        let clear = ConfigPatch { privacy_policy: Some(Some(String::new())), ..ConfigPatch::default() };
+        let cleared = apply(&c, &clear, 2000).unwrap();
         assert_eq!((cleared.privacy_policy, cleared.privacy_policy_date), (None, None));
     }
 
     #[test]
     fn every_message_comes_back_in_one_array() {
-        let all = patch(json!({
-            "file_sync_limit_import": 0, "file_limit_import": 0, "max_single_file_size": 0, "max_zip_file_size": 0,
-            "global_map_workouts_limit": 0, "max_users": -1, "stats_workouts_limit": -1, "admin_contact": "nope"
-        }));
+        let mut all = integers(&[
+            ("file_sync_limit_import", 0),
+            ("file_limit_import", 0),
+            ("max_single_file_size", 0),
+            ("max_zip_file_size", 0),
+            ("global_map_workouts_limit", 0),
+            ("max_users", -1),
+            ("stats_workouts_limit", -1),
+        ]);
+        all.admin_contact = Some(Some("nope".into()));
+        let all = patch(all);
         let Err(PatchError::Messages(messages)) = all else { panic!("{all:?}") };
         assert_eq!(messages.len(), 8);
         assert_eq!(messages[7], "valid email must be provided for admin contact");
@@ -152,21 +205,20 @@ mod tests {
     #[test]
     fn limits_and_cross_checks() {
         assert_eq!(
-            patch(json!({"max_users": 2_147_483_648_i64})),
+            patch(integers(&[("max_users", 2_147_483_648)])),
             Err(PatchError::Exceeding { key: "max_users".into(), max_value: 2_147_483_648 })
         );
-        assert!(patch(json!({"max_users": 2_147_483_647_i64})).is_ok());
+        assert!(patch(integers(&[("max_users", 2_147_483_647)])).is_ok());
         assert_eq!(
-            patch(json!({"global_map_workouts_limit": 50_001})),
+            patch(integers(&[("global_map_workouts_limit", 50_001)])),
             Err(PatchError::Exceeding { key: "global_map_workouts_limit".into(), max_value: 50_000 })
         );
         assert!(
-            matches!(patch(json!({"max_zip_file_size": 10})), Err(PatchError::Message(m)) if m.starts_with("max size of zip"))
+            matches!(patch(integers(&[("max_zip_file_size", 10)])), Err(PatchError::Message(m)) if m.starts_with("max size of zip"))
         );
         assert!(
-            matches!(patch(json!({"file_limit_import": 5})), Err(PatchError::Message(m)) if m.starts_with("max files in a zip"))
+            matches!(patch(integers(&[("file_limit_import", 5)])), Err(PatchError::Message(m)) if m.starts_with("max files in a zip"))
         );
-        assert_eq!(patch(json!({})), Err(PatchError::Payload));
-        assert_eq!(patch(json!({"max_users": "3"})), Err(PatchError::Payload));
+        assert_eq!(patch(ConfigPatch::default()), Err(PatchError::Payload));
     }
 }

@@ -4,9 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use fittrackee::accounts::{Role, manage};
+use fittrackee::accounts::admin::{self, Actor, AdminError, NewAccount, UserChange};
+use fittrackee::accounts::user::Role;
+use fittrackee::app::App;
+use fittrackee::clock;
 use fittrackee::config::Config;
-use fittrackee::server::{self, App};
+use fittrackee::http::serve::serve;
 
 #[derive(Parser)]
 #[command(name = "fittrackee", version, about = "A self-hosted, FitTrackee-compatible server")]
@@ -99,11 +102,11 @@ fn run(cli: Cli) -> Result<(), String> {
     let app = App::open(config.clone())
         .map_err(|e| format!("cannot open the database {}: {e}", config.database.display()))?;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => server::serve(app).map_err(|e| format!("cannot listen on {}: {e}", config.listen)),
+        Command::Serve => serve(app).map_err(|e| format!("cannot listen on {}: {e}", config.listen)),
         Command::Users(command) => users(&app, command),
         Command::Oauth2(OAuth2Command::Clean { days }) => {
             let mut db = app.store.conn().map_err(|e| e.to_string())?;
-            let (tokens, codes) = fittrackee::oauth::clean(&mut db, days, server::now()).map_err(|e| e.to_string())?;
+            let (tokens, codes) = fittrackee::oauth::clean(&mut db, days, clock::now()).map_err(|e| e.to_string())?;
             println!("Expired deleted tokens: {tokens}.");
             println!("Expired deleted codes: {codes}.");
             Ok(())
@@ -115,19 +118,29 @@ fn users(app: &App, command: UsersCommand) -> Result<(), String> {
     let mut db = app.store.conn().map_err(|e| e.to_string())?;
     match command {
         UsersCommand::Create { username, email, password, role } => {
-            let account =
-                manage::NewAccount { username: &username, email: &email, password: password.as_deref(), role };
-            let generated = manage::create(&mut db, &app.hasher, &account, server::now())?;
+            let account = NewAccount { username: &username, email: &email, password: password.as_deref(), role };
+            let generated =
+                admin::create_account(&mut db, &app.hasher, &account, clock::now()).map_err(|e| e.to_string())?;
             println!("User '{username}' created.");
             if let Some(password) = generated {
                 println!("Password: {password}");
             }
         }
         UsersCommand::Update { username, set_role, activate, reset_password, update_email } => {
-            let changes = manage::Changes { role: set_role, activate, reset_password, email: update_email.as_deref() };
-            let new_password = manage::update(&mut db, &app.hasher, &username, &changes, server::now())?;
+            let change = UserChange {
+                role: set_role,
+                active: activate.then_some(true),
+                reset_password,
+                email: update_email.as_deref(),
+            };
+            let updated = admin::update_user(&mut db, &app.hasher, Actor::Operator, &username, &change, clock::now())
+                .map_err(|e| match e {
+                AdminError::NotFound => format!("no user is called '{username}'"),
+                AdminError::EmailTaken => format!("the email '{}' is already used", change.email.unwrap_or("")),
+                e => e.to_string(),
+            })?;
             println!("User '{username}' updated.");
-            if let Some(password) = new_password {
+            if let Some(password) = updated.new_password {
                 println!("New password: {password}");
             }
         }

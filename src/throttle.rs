@@ -18,8 +18,6 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-use crate::http::HttpError;
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limit {
     pub failures: u32,
@@ -29,7 +27,7 @@ pub struct Limit {
 
 impl Limit {
     /// Flask-Limiter's wording, as FitTrackee shows it: "20 per 1 minute".
-    fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         if self.window % 60 == 0 {
             format!("{} per {} minute", self.failures, self.window / 60)
         } else {
@@ -103,19 +101,9 @@ impl Failures {
 /// A caller over a limit.
 #[derive(Debug, PartialEq)]
 pub struct Limited {
-    limit: Limit,
-    reset_at: i64,
-    now: i64,
-}
-
-impl From<Limited> for HttpError {
-    fn from(l: Limited) -> HttpError {
-        HttpError::message(429, "error", format!("rate limit exceeded ({})", l.limit.describe()))
-            .with_header("Retry-After", (l.reset_at - l.now).max(1).to_string())
-            .with_header("X-RateLimit-Limit", l.limit.failures.to_string())
-            .with_header("X-RateLimit-Remaining", "0")
-            .with_header("X-RateLimit-Reset", l.reset_at.to_string())
-    }
+    pub limit: Limit,
+    pub reset_at: i64,
+    pub now: i64,
 }
 
 pub struct Throttle {
@@ -312,18 +300,6 @@ mod tests {
             let _ = t.begin(ip("192.0.2.1"), password("sam@example.com"), T0).unwrap();
         }
         assert!(t.begin(ip("192.0.2.1"), password("sam@example.com"), T0).is_ok());
-    }
-
-    #[test]
-    fn the_refusal_is_fittrackees_rate_limit_error() {
-        let error = HttpError::from(Limited { limit: PER_ACCOUNT, reset_at: T0 + 120, now: T0 });
-        assert_eq!(error.status, 429);
-        assert_eq!(
-            error.body,
-            serde_json::json!({"status": "error", "message": "rate limit exceeded (10 per 5 minute)"})
-        );
-        assert!(error.headers.contains(&("Retry-After", "120".to_string())));
-        assert!(error.headers.contains(&("X-RateLimit-Reset", (T0 + 120).to_string())));
     }
 
     #[test]

@@ -1,114 +1,26 @@
-//! Accounts: roles, registration rules, password checks and first-party
-//! sign-in (API tokens and browser sessions). Shared by the JSON API, the
-//! browser pages and the command line, so the rules exist once.
+//! Accounts: registration, password checks and first-party sign-in (API
+//! tokens and browser sessions). Shared by the JSON API, the browser pages
+//! and the command line, so the rules exist once.
 
 pub mod admin;
 pub mod devices;
 pub mod jwt;
-pub mod manage;
 pub mod passwords;
 pub mod profile;
+pub mod rules;
+pub mod user;
+
+use std::fmt;
 
 use rusqlite::Connection;
 
 use crate::crypto::{self, sha256};
 use crate::store::{self, Db, sessions, users};
+use rules::{Problems, email_problems, language_or_default, password_problems, timezone_or_default, username_problems};
+use user::Role;
 
 /// First-party tokens and browser sessions last 30 days (FitTrackee's default).
 pub const SESSION_LIFETIME: i64 = 30 * 86_400;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    User,
-    Moderator,
-    Admin,
-    Owner,
-}
-
-impl Role {
-    pub fn level(self) -> i64 {
-        match self {
-            Role::User => 10,
-            Role::Moderator => 30,
-            Role::Admin => 50,
-            Role::Owner => 100,
-        }
-    }
-
-    pub fn from_level(level: i64) -> Role {
-        match level {
-            100.. => Role::Owner,
-            50.. => Role::Admin,
-            30.. => Role::Moderator,
-            _ => Role::User,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::User => "user",
-            Role::Moderator => "moderator",
-            Role::Admin => "admin",
-            Role::Owner => "owner",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Role> {
-        [Role::User, Role::Moderator, Role::Admin, Role::Owner].into_iter().find(|role| role.name() == name)
-    }
-}
-
-/// Languages FitTrackee ships; anything else falls back to `en`.
-pub const LANGUAGES: &[&str] = &[
-    "bg", "ca", "cs", "de", "en", "es", "eu", "fr", "gl", "hr", "it", "kab", "nb", "nl", "pl", "pt", "ru", "tr",
-    "zh_Hans",
-];
-
-pub fn language_or_default(language: Option<&str>) -> &str {
-    language.filter(|l| LANGUAGES.contains(l)).unwrap_or("en")
-}
-
-/// The IANA name of a known time zone, in its canonical spelling.
-pub fn canonical_timezone(name: &str) -> Option<String> {
-    Some(jiff::tz::db().get(name).ok()?.iana_name()?.to_string())
-}
-
-pub fn timezone_or_default(timezone: Option<&str>) -> String {
-    timezone.and_then(canonical_timezone).unwrap_or_else(|| "Europe/Paris".to_string())
-}
-
-// FitTrackee's field rules, with its exact messages (each ends in "\n").
-
-pub fn username_errors(username: &str) -> String {
-    let mut out = String::new();
-    if !(3..=30).contains(&username.chars().count()) {
-        out.push_str("username: 3 to 30 characters required\n");
-    }
-    if !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || username.is_empty() {
-        out.push_str("username: only alphanumeric characters and the underscore character \"_\" allowed\n");
-    }
-    out
-}
-
-/// FitTrackee's pattern: `^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+\.[a-zA-Z0-9-.]+$`.
-pub fn is_valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    let Some((first, rest)) = domain.split_once('.') else {
-        return false;
-    };
-    let all = |s: &str, extra: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(c));
-    all(local, "_.+-") && all(first, "-") && all(rest, "-.")
-}
-
-pub fn email_errors(email: &str) -> &'static str {
-    if is_valid_email(email) { "" } else { "email: valid email must be provided\n" }
-}
-
-pub fn password_errors(password: &str) -> &'static str {
-    if password.chars().count() >= 8 { "" } else { "password: 8 characters required\n" }
-}
 
 pub struct Registration<'a> {
     pub username: &'a str,
@@ -124,10 +36,21 @@ pub enum RegisterError {
     /// `max_users` reached.
     Disabled,
     PolicyNotAccepted,
-    /// The concatenated field messages.
-    Invalid(String),
+    Invalid(Problems),
     UsernameTaken,
     Store(store::Error),
+}
+
+impl fmt::Display for RegisterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RegisterError::Disabled => f.write_str("error, registration is disabled"),
+            RegisterError::PolicyNotAccepted => f.write_str("sorry, you must agree privacy policy to register"),
+            RegisterError::Invalid(problems) => problems.fmt(f),
+            RegisterError::UsernameTaken => f.write_str("sorry, that username is already taken"),
+            RegisterError::Store(e) => e.fmt(f),
+        }
+    }
 }
 
 impl From<store::Error> for RegisterError {
@@ -156,7 +79,8 @@ pub fn register(
     if !reg.accepted_policy {
         return Err(RegisterError::PolicyNotAccepted);
     }
-    let problems = username_errors(reg.username) + email_errors(reg.email) + password_errors(reg.password);
+    let problems =
+        username_problems(reg.username).extend(email_problems(reg.email)).extend(password_problems(reg.password));
     if !problems.is_empty() {
         return Err(RegisterError::Invalid(problems));
     }
@@ -179,19 +103,17 @@ pub fn register(
         if users::email_taken(tx, reg.email)? {
             return Ok(());
         }
-        users::insert(
-            tx,
-            &users::NewUser {
-                username: reg.username,
-                email: reg.email,
-                password_hash: &password_hash,
-                role: Role::User,
-                language: language_or_default(reg.language),
-                timezone: &timezone_or_default(reg.timezone),
-                accepted_policy_at: Some(now),
-                now,
-            },
-        )?;
+        let account = users::NewUser {
+            username: reg.username,
+            email: reg.email,
+            password_hash: &password_hash,
+            role: Role::User,
+            language: language_or_default(reg.language),
+            timezone: &timezone_or_default(reg.timezone),
+            accepted_policy_at: Some(now),
+            now,
+        };
+        users::insert(tx, &account)?;
         Ok(())
     })
 }
@@ -244,29 +166,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn field_rules_match_fittrackee() {
-        assert_eq!(username_errors("bob"), "");
-        assert_eq!(username_errors("b_0b_9"), "");
-        assert_eq!(username_errors("ab"), "username: 3 to 30 characters required\n");
-        assert_eq!(
-            username_errors("bo b!"),
-            "username: only alphanumeric characters and the underscore character \"_\" allowed\n"
-        );
-        assert_eq!(username_errors(&"a".repeat(31)), "username: 3 to 30 characters required\n");
-        for good in ["a@b.c", "first.last+tag@sub-domain.example.org", "x_y@a-b.c-d.e"] {
-            assert!(is_valid_email(good), "{good}");
-        }
-        for bad in ["", "a", "a@b", "@b.c", "a@.c", "a@b.", "a b@c.d", "a@b_c.d", "a@@b.c"] {
-            assert!(!is_valid_email(bad), "{bad}");
-        }
-        assert_eq!(password_errors("1234567"), "password: 8 characters required\n");
-        assert_eq!(password_errors("12345678"), "");
-    }
-
-    #[test]
     fn roles_order_and_names() {
         assert!(Role::Admin > Role::Moderator && Role::Moderator > Role::User);
-        for role in [Role::User, Role::Moderator, Role::Admin, Role::Owner] {
+        for role in Role::ALL {
             assert_eq!(Role::parse(role.name()), Some(role));
             assert_eq!(Role::from_level(role.level()), role);
         }
@@ -274,11 +176,9 @@ mod tests {
     }
 
     #[test]
-    fn unknown_language_and_timezone_fall_back() {
-        assert_eq!(language_or_default(Some("fr")), "fr");
-        assert_eq!(language_or_default(Some("xx")), "en");
-        assert_eq!(timezone_or_default(Some("America/New_York")), "America/New_York");
-        assert_eq!(timezone_or_default(Some("america/new_york")), "America/New_York");
-        assert_eq!(timezone_or_default(Some("Mars/Olympus")), "Europe/Paris");
+    fn registration_refusals_read_like_fittrackee() {
+        let invalid = RegisterError::Invalid(username_problems("a").extend(password_problems("b")));
+        assert_eq!(invalid.to_string(), "username: 3 to 30 characters required\npassword: 8 characters required\n");
+        assert_eq!(RegisterError::UsernameTaken.to_string(), "sorry, that username is already taken");
     }
 }

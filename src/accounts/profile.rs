@@ -1,128 +1,150 @@
 //! What a user changes about themself: profile fields, preferences, email
 //! and password. The JSON API and the profile page both come through here.
 
-use serde_json::{Map, Value};
+use std::fmt;
 
 use super::passwords::Hasher;
-use super::{canonical_timezone, email_errors, language_or_default, password_errors};
-use crate::store::users::{self, Preferences, ProfileFields};
-use crate::store::{self, Db};
+use super::rules::{
+    FieldProblem, Problems, canonical_timezone, email_problems, language_or_default, password_problems,
+};
+use super::user::{Preferences, ProfileFields};
+use crate::store::{self, Db, users};
+use crate::visibility::Visibility;
 
-pub const PROFILE_KEYS: [&str; 5] = ["first_name", "last_name", "bio", "birth_date", "location"];
+/// The longest value of each profile field.
+const LIMITS: [(&str, usize); 4] = [("first_name", 80), ("last_name", 80), ("bio", 200), ("location", 80)];
 
-pub const PREFERENCE_KEYS: [&str; 19] = [
-    "analysis_visibility",
-    "calories_visibility",
-    "date_format",
-    "display_ascent",
-    "hide_profile_in_users_directory",
-    "hr_visibility",
-    "imperial_units",
-    "language",
-    "manually_approves_followers",
-    "map_visibility",
-    "missing_elevations_processing",
-    "segments_creation_event",
-    "split_workout_charts",
-    "start_elevation_at_zero",
-    "timezone",
-    "use_dark_mode",
-    "use_raw_gpx_speed",
-    "weekm",
-    "workouts_visibility",
-];
-
-/// From the narrowest: `private` beats `followers_only`, which beats `public`.
-pub const VISIBILITIES: [&str; 3] = ["private", "followers_only", "public"];
-const SEGMENTS_CREATION_EVENTS: [&str; 3] = ["all", "none", "only_manual"];
-const ELEVATION_SOURCES: [&str; 4] = ["file", "open_elevation", "open_elevation_smooth", "valhalla"];
-
-/// Profile fields from a JSON object that has all five keys (values may be
-/// null or empty). Messages end in "\n", FitTrackee style.
-pub fn profile_fields(body: &Map<String, Value>) -> Result<ProfileFields, String> {
-    if PROFILE_KEYS.iter().any(|k| !body.contains_key(*k)) {
-        return Err("invalid payload".into());
-    }
-    let text = |key: &str, max: usize, errors: &mut String| -> Option<String> {
-        let value = match &body[key] {
-            Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
-            Value::String(_) | Value::Null => return None,
-            _ => {
-                errors.push_str(&format!("{key}: must be a string\n"));
-                return None;
-            }
-        };
-        if value.chars().count() > max {
-            errors.push_str(&format!("{key}: {max} characters maximum\n"));
-        }
-        Some(value)
-    };
-    let mut errors = String::new();
+/// Checks the fields (trimmed; empty ones are absent), in FitTrackee's
+/// order: lengths field by field, then the birth date.
+pub fn check_profile(fields: ProfileFields) -> Result<ProfileFields, Problems> {
+    let clean = |value: Option<String>| value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let fields = ProfileFields {
-        first_name: text("first_name", 80, &mut errors),
-        last_name: text("last_name", 80, &mut errors),
-        bio: text("bio", 200, &mut errors),
-        location: text("location", 80, &mut errors),
-        birth_date: text("birth_date", 10, &mut errors),
+        first_name: clean(fields.first_name),
+        last_name: clean(fields.last_name),
+        bio: clean(fields.bio),
+        location: clean(fields.location),
+        birth_date: clean(fields.birth_date),
     };
-    if let Some(date) = &fields.birth_date
-        && date.parse::<jiff::civil::Date>().is_err()
-    {
-        errors.push_str("birth_date: a date in the format YYYY-MM-DD is required\n");
+    let values = [&fields.first_name, &fields.last_name, &fields.bio, &fields.location];
+    let mut problems: Vec<FieldProblem> = LIMITS
+        .iter()
+        .zip(values)
+        .filter(|((_, max), value)| value.as_ref().is_some_and(|v| v.chars().count() > *max))
+        .map(|((field, max), _)| FieldProblem::TooLong { field, max: *max })
+        .collect();
+    if let Some(date) = &fields.birth_date {
+        if date.chars().count() > 10 {
+            problems.push(FieldProblem::TooLong { field: "birth_date", max: 10 });
+        }
+        if date.parse::<jiff::civil::Date>().is_err() {
+            problems.push(FieldProblem::NotADate { field: "birth_date" });
+        }
     }
-    if errors.is_empty() { Ok(fields) } else { Err(errors) }
+    if problems.is_empty() { Ok(fields) } else { Err(Problems(problems)) }
 }
 
 pub fn update_profile(db: &mut Db<'_>, user_id: i64, fields: &ProfileFields) -> Result<(), store::Error> {
     db.write(|tx| users::set_profile(tx, user_id, fields))
 }
 
-/// `current` with the preferences present in `changes` (any subset of the
-/// 19 keys; unknown keys are ignored, but at least one must be known).
-pub fn apply_preferences(current: &Preferences, changes: &Map<String, Value>) -> Result<Preferences, String> {
-    if !changes.keys().any(|k| PREFERENCE_KEYS.contains(&k.as_str())) {
-        return Err("invalid payload".into());
+/// Preferences to change; `None` keeps the current value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PreferencesChange {
+    pub timezone: Option<String>,
+    pub language: Option<String>,
+    pub date_format: Option<String>,
+    pub weekm: Option<bool>,
+    pub imperial_units: Option<bool>,
+    pub display_ascent: Option<bool>,
+    pub start_elevation_at_zero: Option<bool>,
+    pub use_raw_gpx_speed: Option<bool>,
+    /// `Some(None)`: follow the browser.
+    pub use_dark_mode: Option<Option<bool>>,
+    pub split_workout_charts: Option<bool>,
+    pub manually_approves_followers: Option<bool>,
+    pub hide_profile_in_users_directory: Option<bool>,
+    pub segments_creation_event: Option<String>,
+    pub workouts_visibility: Option<Visibility>,
+    pub analysis_visibility: Option<Visibility>,
+    pub map_visibility: Option<Visibility>,
+    pub hr_visibility: Option<Visibility>,
+    pub calories_visibility: Option<Visibility>,
+    pub missing_elevations_processing: Option<String>,
+}
+
+/// A preference whose value is not one it takes (its key).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InvalidPreference(pub &'static str);
+
+impl fmt::Display for InvalidPreference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid value for '{}'", self.0)
     }
+}
+
+const SEGMENTS_CREATION_EVENTS: [&str; 3] = ["all", "none", "only_manual"];
+const ELEVATION_SOURCES: [&str; 4] = ["file", "open_elevation", "open_elevation_smooth", "valhalla"];
+
+/// `current` with `change` applied. The analysis is never shown wider than
+/// the workout, nor the map wider than the analysis.
+pub fn apply_preferences(current: &Preferences, change: &PreferencesChange) -> Result<Preferences, InvalidPreference> {
     let mut p = current.clone();
-    for (key, value) in changes {
-        let invalid = || format!("invalid value for '{key}'");
-        let flag = || value.as_bool().ok_or_else(invalid);
-        let choice =
-            |allowed: &[&str]| value.as_str().filter(|v| allowed.contains(v)).map(str::to_owned).ok_or_else(invalid);
-        match key.as_str() {
-            "timezone" => p.timezone = value.as_str().and_then(canonical_timezone).ok_or_else(invalid)?,
-            "language" => p.language = language_or_default(value.as_str()).to_string(),
-            "date_format" => {
-                p.date_format = value.as_str().filter(|f| !f.is_empty() && f.len() <= 50).ok_or_else(invalid)?.into();
-            }
-            "weekm" => p.weekm = flag()?,
-            "imperial_units" => p.imperial_units = flag()?,
-            "display_ascent" => p.display_ascent = flag()?,
-            "start_elevation_at_zero" => p.start_elevation_at_zero = flag()?,
-            "use_raw_gpx_speed" => p.use_raw_gpx_speed = flag()?,
-            "split_workout_charts" => p.split_workout_charts = flag()?,
-            "manually_approves_followers" => p.manually_approves_followers = flag()?,
-            "hide_profile_in_users_directory" => p.hide_profile_in_users_directory = flag()?,
-            "use_dark_mode" => p.use_dark_mode = if value.is_null() { None } else { Some(flag()?) },
-            "segments_creation_event" => p.segments_creation_event = choice(&SEGMENTS_CREATION_EVENTS)?,
-            "workouts_visibility" => p.workouts_visibility = choice(&VISIBILITIES)?,
-            "analysis_visibility" => p.analysis_visibility = choice(&VISIBILITIES)?,
-            "map_visibility" => p.map_visibility = choice(&VISIBILITIES)?,
-            "hr_visibility" => p.hr_visibility = choice(&VISIBILITIES)?,
-            "calories_visibility" => p.calories_visibility = choice(&VISIBILITIES)?,
-            "missing_elevations_processing" => p.missing_elevations_processing = choice(&ELEVATION_SOURCES)?,
-            _ => {}
-        }
+    if let Some(zone) = &change.timezone {
+        p.timezone = canonical_timezone(zone).ok_or(InvalidPreference("timezone"))?;
     }
-    // The analysis is never shown wider than the workout, nor the map wider than the analysis.
-    p.analysis_visibility = narrowest(&p.analysis_visibility, &p.workouts_visibility);
-    p.map_visibility = narrowest(&p.map_visibility, &p.analysis_visibility);
+    if let Some(language) = &change.language {
+        p.language = language_or_default(Some(language)).to_string();
+    }
+    if let Some(format) = &change.date_format {
+        if format.is_empty() || format.len() > 50 {
+            return Err(InvalidPreference("date_format"));
+        }
+        p.date_format = format.clone();
+    }
+    let choice = |value: &Option<String>, allowed: &[&str], key| match value {
+        Some(v) if !allowed.contains(&v.as_str()) => Err(InvalidPreference(key)),
+        other => Ok(other.clone()),
+    };
+    if let Some(event) = choice(&change.segments_creation_event, &SEGMENTS_CREATION_EVENTS, "segments_creation_event")?
+    {
+        p.segments_creation_event = event;
+    }
+    let source = choice(&change.missing_elevations_processing, &ELEVATION_SOURCES, "missing_elevations_processing")?;
+    if let Some(source) = source {
+        p.missing_elevations_processing = source;
+    }
+    apply_flags(&mut p, change);
+    apply_visibilities(&mut p, change);
     Ok(p)
 }
 
-pub fn narrowest(a: &str, b: &str) -> String {
-    let rank = |v: &str| VISIBILITIES.iter().position(|x| *x == v).unwrap_or(0);
-    if rank(a) <= rank(b) { a.to_string() } else { b.to_string() }
+fn apply_flags(p: &mut Preferences, c: &PreferencesChange) {
+    let set = |target: &mut bool, value: Option<bool>| *target = value.unwrap_or(*target);
+    set(&mut p.weekm, c.weekm);
+    set(&mut p.imperial_units, c.imperial_units);
+    set(&mut p.display_ascent, c.display_ascent);
+    set(&mut p.start_elevation_at_zero, c.start_elevation_at_zero);
+    set(&mut p.use_raw_gpx_speed, c.use_raw_gpx_speed);
+    set(&mut p.split_workout_charts, c.split_workout_charts);
+    set(&mut p.manually_approves_followers, c.manually_approves_followers);
+    set(&mut p.hide_profile_in_users_directory, c.hide_profile_in_users_directory);
+    if let Some(dark) = c.use_dark_mode {
+        p.use_dark_mode = dark;
+    }
+}
+
+fn apply_visibilities(p: &mut Preferences, c: &PreferencesChange) {
+    for (target, value) in [
+        (&mut p.workouts_visibility, c.workouts_visibility),
+        (&mut p.analysis_visibility, c.analysis_visibility),
+        (&mut p.map_visibility, c.map_visibility),
+        (&mut p.hr_visibility, c.hr_visibility),
+        (&mut p.calories_visibility, c.calories_visibility),
+    ] {
+        *target = value.unwrap_or(*target);
+    }
+    p.analysis_visibility = p.analysis_visibility.within(p.workouts_visibility);
+    p.map_visibility = p.map_visibility.within(p.analysis_visibility);
 }
 
 pub fn update_preferences(db: &mut Db<'_>, user_id: i64, preferences: &Preferences) -> Result<(), store::Error> {
@@ -150,11 +172,26 @@ pub struct AccountChange<'a> {
 
 #[derive(Debug)]
 pub enum AccountError {
-    /// 400 with this message.
-    Invalid(String),
+    MissingEmail,
+    MissingPassword,
     /// The current password is wrong (401).
     WrongPassword,
+    Invalid(Problems),
+    EmailTaken,
     Store(store::Error),
+}
+
+impl fmt::Display for AccountError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AccountError::MissingEmail => f.write_str("email is missing"),
+            AccountError::MissingPassword => f.write_str("current password is missing"),
+            AccountError::WrongPassword => f.write_str("invalid credentials"),
+            AccountError::Invalid(problems) => problems.fmt(f),
+            AccountError::EmailTaken => f.write_str("sorry, that email is already used"),
+            AccountError::Store(e) => e.fmt(f),
+        }
+    }
 }
 
 impl From<store::Error> for AccountError {
@@ -164,7 +201,8 @@ impl From<store::Error> for AccountError {
 }
 
 /// Changes the email and/or password; the current password is required.
-/// A new password ends every other session and every OAuth grant of the user.
+/// A new password ends every other session, every grant and every
+/// unexchanged code of the user (`end_access`).
 pub fn change_account(
     db: &mut Db<'_>,
     hasher: &Hasher,
@@ -173,13 +211,13 @@ pub fn change_account(
     change: &AccountChange<'_>,
     now: i64,
 ) -> Result<(), AccountError> {
-    let email = change.email.ok_or_else(|| AccountError::Invalid("email is missing".into()))?;
-    let password = change.password.ok_or_else(|| AccountError::Invalid("current password is missing".into()))?;
+    let email = change.email.ok_or(AccountError::MissingEmail)?;
+    let password = change.password.ok_or(AccountError::MissingPassword)?;
     let stored = users::password_hash(db, user_id)?.unwrap_or_default();
     if !hasher.verify(password, &stored) {
         return Err(AccountError::WrongPassword);
     }
-    let problems = email_errors(email).to_string() + change.new_password.map_or("", password_errors);
+    let problems = email_problems(email).extend(change.new_password.map(password_problems).unwrap_or_default());
     if !problems.is_empty() {
         return Err(AccountError::Invalid(problems));
     }
@@ -188,7 +226,7 @@ pub fn change_account(
         let user = users::by_id(tx, user_id)?.ok_or(store::Error::QueryReturnedNoRows)?;
         if !user.email.eq_ignore_ascii_case(email) {
             if users::email_taken(tx, email)? {
-                return Err(AccountError::Invalid("sorry, that email is already used".into()));
+                return Err(AccountError::EmailTaken);
             }
             users::set_email(tx, user_id, email)?;
         }
@@ -201,11 +239,10 @@ pub fn change_account(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use serde_json::json;
 
-    fn defaults() -> Preferences {
+    pub fn defaults() -> Preferences {
         Preferences {
             timezone: "Europe/Paris".into(),
             language: "en".into(),
@@ -218,69 +255,71 @@ mod tests {
             use_dark_mode: None,
             split_workout_charts: false,
             segments_creation_event: "only_manual".into(),
-            workouts_visibility: "private".into(),
-            analysis_visibility: "private".into(),
-            map_visibility: "private".into(),
-            hr_visibility: "private".into(),
-            calories_visibility: "private".into(),
+            workouts_visibility: Visibility::Private,
+            analysis_visibility: Visibility::Private,
+            map_visibility: Visibility::Private,
+            hr_visibility: Visibility::Private,
+            calories_visibility: Visibility::Private,
             manually_approves_followers: true,
             hide_profile_in_users_directory: true,
             missing_elevations_processing: "file".into(),
         }
     }
 
-    fn map(value: Value) -> Map<String, Value> {
-        value.as_object().unwrap().clone()
-    }
-
     #[test]
     fn a_subset_of_preferences_is_applied_and_visibilities_cascade() {
-        let p = apply_preferences(
-            &defaults(),
-            &map(json!({"imperial_units": true, "workouts_visibility": "followers_only",
-                        "analysis_visibility": "public", "map_visibility": "public", "language": "xx",
-                        "use_dark_mode": null, "unknown": 1})),
-        )
-        .unwrap();
+        let change = PreferencesChange {
+            imperial_units: Some(true),
+            workouts_visibility: Some(Visibility::FollowersOnly),
+            analysis_visibility: Some(Visibility::Public),
+            map_visibility: Some(Visibility::Public),
+            language: Some("xx".into()),
+            use_dark_mode: Some(None),
+            ..PreferencesChange::default()
+        };
+        let p = apply_preferences(&defaults(), &change).unwrap();
         assert!(p.imperial_units);
-        assert_eq!(p.workouts_visibility, "followers_only");
-        assert_eq!(p.analysis_visibility, "followers_only", "clamped to the workout");
-        assert_eq!(p.map_visibility, "followers_only", "clamped to the analysis");
+        assert_eq!(p.workouts_visibility, Visibility::FollowersOnly);
+        assert_eq!(p.analysis_visibility, Visibility::FollowersOnly, "clamped to the workout");
+        assert_eq!(p.map_visibility, Visibility::FollowersOnly, "clamped to the analysis");
         assert_eq!(p.language, "en");
         assert_eq!(p.timezone, "Europe/Paris", "untouched");
     }
 
     #[test]
-    fn preferences_need_a_known_key_and_valid_values() {
-        assert_eq!(apply_preferences(&defaults(), &map(json!({"nothing": 1}))), Err("invalid payload".into()));
+    fn preferences_need_valid_values() {
+        let zone = |z: &str| PreferencesChange { timezone: Some(z.into()), ..PreferencesChange::default() };
+        assert_eq!(apply_preferences(&defaults(), &zone("Mars/Olympus")), Err(InvalidPreference("timezone")));
+        assert_eq!(apply_preferences(&defaults(), &zone("america/new_york")).unwrap().timezone, "America/New_York");
+        let event =
+            PreferencesChange { segments_creation_event: Some("sometimes".into()), ..PreferencesChange::default() };
         assert_eq!(
-            apply_preferences(&defaults(), &map(json!({"map_visibility": "everyone"}))),
-            Err("invalid value for 'map_visibility'".into())
+            apply_preferences(&defaults(), &event).unwrap_err().to_string(),
+            "invalid value for 'segments_creation_event'"
         );
-        assert!(apply_preferences(&defaults(), &map(json!({"weekm": "yes"}))).is_err());
-        assert!(apply_preferences(&defaults(), &map(json!({"timezone": "Mars/Olympus"}))).is_err());
-        let p = apply_preferences(&defaults(), &map(json!({"timezone": "america/new_york"}))).unwrap();
-        assert_eq!(p.timezone, "America/New_York");
     }
 
     #[test]
-    fn profile_fields_need_all_keys_and_fit_their_columns() {
-        let ok = profile_fields(&map(json!({"first_name": "Ann", "last_name": null, "bio": "", "birth_date": "1990-02-03", "location": " Lyon "}))).unwrap();
+    fn profile_fields_fit_their_columns() {
+        let ok = check_profile(ProfileFields {
+            first_name: Some("Ann".into()),
+            bio: Some("".into()),
+            birth_date: Some("1990-02-03".into()),
+            location: Some(" Lyon ".into()),
+            ..ProfileFields::default()
+        })
+        .unwrap();
+        assert_eq!((ok.first_name.as_deref(), ok.bio, ok.location.as_deref()), (Some("Ann"), None, Some("Lyon")));
+        let errors = check_profile(ProfileFields {
+            first_name: Some("a".repeat(81)),
+            bio: Some("b".repeat(201)),
+            birth_date: Some("03/02/1990".into()),
+            ..ProfileFields::default()
+        })
+        .unwrap_err();
         assert_eq!(
-            (ok.first_name.as_deref(), ok.last_name, ok.bio, ok.location.as_deref()),
-            (Some("Ann"), None, None, Some("Lyon"))
-        );
-        assert_eq!(profile_fields(&map(json!({"first_name": "Ann"}))), Err("invalid payload".into()));
-        let errors = profile_fields(&map(json!({"first_name": "a".repeat(81), "last_name": null, "bio": "b".repeat(201), "birth_date": "03/02/1990", "location": null}))).unwrap_err();
-        assert_eq!(
-            errors,
+            errors.to_string(),
             "first_name: 80 characters maximum\nbio: 200 characters maximum\nbirth_date: a date in the format YYYY-MM-DD is required\n"
         );
-    }
-
-    #[test]
-    fn narrowest_visibility_wins() {
-        assert_eq!(narrowest("public", "private"), "private");
-        assert_eq!(narrowest("followers_only", "public"), "followers_only");
     }
 }

@@ -3,12 +3,13 @@
 use rouille::Response;
 use serde_json::json;
 
+use serde_json::{Map, Value};
+
 use crate::accounts;
-use crate::application::{self, PatchError};
+use crate::application::{self, AppConfig, ConfigPatch, INTEGER_KEYS, PatchError};
 use crate::dates::http_date;
-use crate::http::HttpError;
-use crate::server::Ctx;
-use crate::store::app_config::{self, AppConfig};
+use crate::http::{Ctx, HttpError};
+use crate::store::app_config;
 
 /// The FitTrackee API version we speak. Clients check it (PEP 440, ≥ 0.7.29).
 pub const COMPATIBLE_FITTRACKEE_VERSION: &str = "1.2.2";
@@ -48,8 +49,28 @@ pub fn config_json(config: &AppConfig, registration_open: bool) -> serde_json::V
     })
 }
 
+/// The body as a patch: integers and texts of the right JSON type.
+fn config_patch(body: &Map<String, Value>) -> Result<ConfigPatch, PatchError> {
+    let mut patch = ConfigPatch::default();
+    for key in INTEGER_KEYS {
+        if let Some(value) = body.get(key) {
+            patch.integers.push((key, value.as_i64().ok_or(PatchError::Payload)?));
+        }
+    }
+    let text = |key: &str| match body.get(key) {
+        None => Ok(None),
+        Some(Value::Null) => Ok(Some(None)),
+        Some(Value::String(s)) => Ok(Some(Some(s.clone()))),
+        Some(_) => Err(PatchError::Payload),
+    };
+    patch.about = text("about")?;
+    patch.admin_contact = text("admin_contact")?;
+    patch.privacy_policy = text("privacy_policy")?;
+    Ok(patch)
+}
+
 pub fn update(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    let patch = super::json_object(ctx)?;
+    let patch = config_patch(&super::json_object(ctx)?)?;
     let now = ctx.now;
     let config = ctx.db.write(|tx| {
         let current = app_config::get(tx)?;
@@ -57,21 +78,7 @@ pub fn update(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
             Ok(config) => app_config::save(tx, &config).map(|()| Ok(config)),
             Err(refusal) => Ok(Err(refusal)),
         }
-    })?;
-    let config = config.map_err(|refusal| match refusal {
-        PatchError::Payload => HttpError::invalid_payload(),
-        PatchError::Exceeding { key, max_value } => HttpError::new(
-            400,
-            json!({
-                "status": "config_value_exceeding_limit",
-                "key": key,
-                "max_value": max_value,
-                "message": format!("'{key}' must be less than {max_value}"),
-            }),
-        ),
-        PatchError::Messages(messages) => HttpError::new(400, json!({ "status": "error", "message": messages })),
-        PatchError::Message(message) => HttpError::bad_request(message),
-    })?;
+    })??;
     let open = accounts::registration_open(&ctx.db)?;
     Ok(super::ok(json!({ "status": "success", "data": config_json(&config, open) })))
 }

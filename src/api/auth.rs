@@ -5,14 +5,12 @@ use serde_json::{Value, json};
 
 use super::{ok, str_field};
 use crate::accounts::{self, RegisterError, Registration};
-use crate::guard::Via;
-use crate::http::HttpError;
-use crate::server::Ctx;
+use crate::http::{Ctx, HttpError, Via};
 use crate::store::sessions;
 
 pub fn register(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     if !accounts::registration_open(&ctx.db)? {
-        return Err(HttpError::forbidden("error, registration is disabled"));
+        return Err(RegisterError::Disabled.into());
     }
     let body = ctx.json_body()?;
     let (Some(username), Some(email), Some(password), Some(accepted)) = (
@@ -31,20 +29,8 @@ pub fn register(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         language: str_field(&body, "language"),
         timezone: str_field(&body, "timezone"),
     };
-    match accounts::register(&mut ctx.db, &ctx.app.hasher, &registration, ctx.now) {
-        Ok(()) => Ok(ok(json!({ "status": "success" }))),
-        Err(e) => Err(register_error(e)),
-    }
-}
-
-pub fn register_error(error: RegisterError) -> HttpError {
-    match error {
-        RegisterError::Disabled => HttpError::forbidden("error, registration is disabled"),
-        RegisterError::PolicyNotAccepted => HttpError::bad_request("sorry, you must agree privacy policy to register"),
-        RegisterError::Invalid(messages) => HttpError::bad_request(messages),
-        RegisterError::UsernameTaken => HttpError::bad_request("sorry, that username is already taken"),
-        RegisterError::Store(e) => e.into(),
-    }
+    accounts::register(&mut ctx.db, &ctx.app.hasher, &registration, ctx.now)?;
+    Ok(ok(json!({ "status": "success" })))
 }
 
 pub fn login(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {

@@ -4,17 +4,18 @@
 use rouille::Response;
 use serde_json::{Value, json};
 
-use super::{ok, pagination, str_field};
+use super::{Paging, ok, pagination, str_field};
 use crate::dates::http_date_long_month;
-use crate::http::{self, HttpError};
+use crate::http::{self, Ctx, Form, HttpError};
 use crate::log;
+use crate::oauth::authorize::{self, AuthorizationRequest};
 use crate::oauth::clients::{self, NewApp, RegistrationError};
+use crate::oauth::model::Client;
 use crate::oauth::revoke::{self, RevokeRequest};
 use crate::oauth::scopes::Scope;
-use crate::oauth::token::{self, TokenRequest};
-use crate::oauth::{self, OAuthError, authorize};
-use crate::server::Ctx;
-use crate::store::oauth::{self as store, Client};
+use crate::oauth::token::{self, TokenRequest, Tokens};
+use crate::oauth::{self, OAuthError, Param};
+use crate::store::oauth as store;
 use crate::throttle::Attempt;
 
 const APPS_PER_PAGE: i64 = 5;
@@ -102,14 +103,14 @@ pub fn registration_error(error: RegistrationError) -> HttpError {
 
 pub fn list_apps(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let user_id = ctx.caller.user()?.id;
-    let page = super::page_param(&http::query(ctx.req));
+    let paging = Paging::fixed(&http::query(ctx.req), APPS_PER_PAGE);
     let total = store::count_clients_of_user(&ctx.db, user_id)?;
-    let clients = store::clients_of_user(&ctx.db, user_id, APPS_PER_PAGE, (page - 1) * APPS_PER_PAGE)?;
+    let clients = store::clients_of_user(&ctx.db, user_id, paging.per_page, paging.offset())?;
     let clients: Vec<Value> = clients.iter().map(|c| client_json(c, None)).collect();
     Ok(ok(json!({
         "status": "success",
         "data": { "clients": clients },
-        "pagination": pagination(page, APPS_PER_PAGE, total),
+        "pagination": pagination(&paging, total),
     })))
 }
 
@@ -148,7 +149,8 @@ pub fn authorize(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         return Err(HttpError::invalid_payload());
     }
     let confirmed = params.text("confirm").is_some_and(|c| c.eq_ignore_ascii_case("true"));
-    let authorization = authorize::validate(&ctx.db, &params)?.map_err(|r| HttpError::bad_request(r.description()))?;
+    let request = authorization_request(&params);
+    let authorization = authorize::validate(&ctx.db, &request)?.map_err(|r| HttpError::bad_request(r.description()))?;
     if !confirmed {
         return Err(HttpError::bad_request("The resource owner or authorization server denied the request"));
     }
@@ -157,34 +159,66 @@ pub fn authorize(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     Ok(ok(json!({ "redirect_url": authorization.success_url(&code, &ctx.public_url()) })))
 }
 
+/// The parameters of an authorization request in a query or a form.
+pub fn authorization_request(form: &Form) -> AuthorizationRequest {
+    AuthorizationRequest::from_pairs(
+        form.parts.iter().filter_map(|p| Some((p.name.as_str(), std::str::from_utf8(&p.data).ok()?))),
+    )
+}
+
+/// A protocol parameter of a form (empty counts as absent, RFC 6749 §3.1).
+fn param(form: &Form, name: &str) -> Result<Option<String>, OAuthError> {
+    let param = match form.single(name) {
+        Ok(None) => Param::Absent,
+        Ok(Some(value)) => Param::One(value.to_string()),
+        Err(_) => Param::Repeated,
+    };
+    param.single(name).map(|v| v.map(str::to_owned))
+}
+
 /// The client credentials of a token or revocation request.
-fn credentials(ctx: &Ctx<'_>, form: &http::Form) -> Result<clients::Credentials, OAuthError> {
-    clients::credentials(ctx.req.header("Authorization"), form.single("client_id")?, form.single("client_secret")?)
+fn credentials(ctx: &Ctx<'_>, form: &Form) -> Result<clients::Credentials, OAuthError> {
+    let (id, secret) = (param(form, "client_id")?, param(form, "client_secret")?);
+    clients::credentials(ctx.req.header("Authorization"), id.as_deref(), secret.as_deref())
+}
+
+fn tokens_json(tokens: &Tokens) -> Value {
+    let mut body = json!({
+        "access_token": tokens.access_token,
+        "expires_in": tokens.expires_in,
+        "refresh_token": tokens.refresh_token,
+        "token_type": "Bearer",
+    });
+    if !tokens.scope.is_empty() {
+        body["scope"] = json!(tokens.scope);
+    }
+    body
 }
 
 pub fn token(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let form = ctx.form_body()?;
-    let request = (|| -> Result<TokenRequest<'_>, OAuthError> {
-        Ok(TokenRequest {
-            grant_type: form.single("grant_type")?,
-            credentials: credentials(ctx, &form)?,
-            code: form.single("code")?,
-            redirect_uri: form.single("redirect_uri")?,
-            code_verifier: form.single("code_verifier")?,
-            refresh_token: form.single("refresh_token")?,
-            scope: form.single("scope")?,
-        })
-    })()?;
+    let single = |name| param(&form, name);
+    let (grant_type, code, redirect_uri) = (single("grant_type")?, single("code")?, single("redirect_uri")?);
+    let (code_verifier, refresh_token, scope) = (single("code_verifier")?, single("refresh_token")?, single("scope")?);
+    let request = TokenRequest {
+        grant_type: grant_type.as_deref(),
+        credentials: credentials(ctx, &form)?,
+        code: code.as_deref(),
+        redirect_uri: redirect_uri.as_deref(),
+        code_verifier: code_verifier.as_deref(),
+        refresh_token: refresh_token.as_deref(),
+        scope: scope.as_deref(),
+    };
     let attempt = ctx.client_attempt()?;
     let outcome = token::issue(&mut ctx.db, &request, ctx.now, &ctx.app.config.oauth);
     let tokens = settle(ctx, &request.credentials, attempt, outcome)?;
-    Ok(ok(tokens.to_json()))
+    Ok(ok(tokens_json(&tokens)))
 }
 
 pub fn revoke_token(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let form = ctx.form_body()?;
-    let request =
-        RevokeRequest { credentials: credentials(ctx, &form)?, token: form.single("token").map_err(OAuthError::from)? };
+    let token = param(&form, "token")?;
+    let request = RevokeRequest { credentials: credentials(ctx, &form)?, token: token.as_deref() };
     let attempt = ctx.client_attempt()?;
     let outcome = revoke::revoke(&mut ctx.db, &request, ctx.now);
     settle(ctx, &request.credentials, attempt, outcome)?;

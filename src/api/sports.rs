@@ -3,25 +3,22 @@
 use rouille::Response;
 use serde_json::{Value, json};
 
+use super::equipments::equipment_json;
 use super::{json_object, ok};
-use crate::accounts::Role;
-use crate::equipments::equipment_json;
-use crate::http::{self, HttpError};
-use crate::server::Ctx;
-use crate::sports::{UserSport, color_number, supports_pace};
+use crate::accounts::user::Role;
+use crate::equipments::Equipment;
+use crate::http::{self, Ctx, HttpError};
+use crate::sports::UserSport;
 use crate::store;
-use crate::store::equipments::Equipment;
-
-pub fn sport_does_not_exist() -> HttpError {
-    HttpError::not_found("sport does not exist")
-}
 
 fn not_found_data() -> HttpError {
     HttpError::new(404, json!({ "status": "not found", "data": { "sports": [] } }))
 }
 
+/// Colors go out as integers (0xRRGGBB): clients deserialize `color` as an
+/// optional integer and break on a string.
 pub fn color_json(sport: &UserSport) -> Value {
-    json!(sport.prefs.color.as_deref().and_then(color_number))
+    json!(sport.prefs.color.as_deref().and_then(|c| i64::from_str_radix(c.strip_prefix('#')?, 16).ok()))
 }
 
 /// The sport object with the user's default equipment; `has_workouts` only
@@ -36,8 +33,8 @@ pub fn sport_json(sport: &UserSport, defaults: &[&Equipment], has_workouts: Opti
         "stopped_speed_threshold": sport.prefs.stopped_speed_threshold,
         "default_equipments": defaults.iter().map(|e| equipment_json(e)).collect::<Vec<_>>(),
     });
-    if supports_pace(sport.sport.id) {
-        value["pace_speed_display"] = json!(sport.prefs.pace_speed_display);
+    if sport.sport.info().pace {
+        value["pace_speed_display"] = json!(sport.prefs.pace_speed_display.name());
     }
     if let Some(has_workouts) = has_workouts {
         value["has_workouts"] = json!(has_workouts);

@@ -6,47 +6,43 @@ use rouille::Response;
 use serde_json::{Map, Value, json};
 
 use super::ok;
+use super::users::USER_NOT_FOUND;
 use super::workouts::record_json;
+use super::workouts::request::day_start;
+use crate::accounts::user::User;
 use crate::dates::timedelta;
-use crate::equipments::round;
-use crate::http::{self, HttpError};
-use crate::server::Ctx;
-use crate::sports::{UserSport, supports_pace};
-use crate::store::users::{self, User};
-use crate::store::workouts::{self as store, StatRow};
-use crate::store::{app_config, sports};
-use crate::workouts::has_elevation;
+use crate::http::{self, Ctx, HttpError};
+use crate::numbers::round;
+use crate::sports::{SpeedDisplay, UserSport, info};
+use crate::store::{app_config, records, sports, users, workouts as stored_workouts};
+use crate::workouts::StatRow;
 use crate::workouts::stats::{self, Period, Sums};
 
-/// Each sport's `pace_speed_display` for the user.
-pub fn displays(conn: &rusqlite::Connection, user_id: i64) -> Result<BTreeMap<i64, String>, HttpError> {
+/// How the user shows each sport's speed.
+pub fn displays(conn: &rusqlite::Connection, user_id: i64) -> Result<BTreeMap<i64, SpeedDisplay>, HttpError> {
     Ok(sports::all(conn, Some(user_id))?
         .into_iter()
-        .map(|(sport, prefs)| {
-            let user_sport = UserSport::new(sport, prefs);
-            let display =
-                if supports_pace(user_sport.sport.id) { user_sport.prefs.pace_speed_display } else { "speed".into() };
-            (user_sport.sport.id, display)
-        })
+        .map(|(sport, prefs)| (sport.id, UserSport::new(sport, prefs).display()))
         .collect())
+}
+
+fn display_of(displays: &BTreeMap<i64, SpeedDisplay>, sport_id: i64) -> SpeedDisplay {
+    displays.get(&sport_id).copied().unwrap_or(SpeedDisplay::Speed)
 }
 
 /// A user's records as FitTrackee lists them (sport, then type).
 pub fn records_json(conn: &rusqlite::Connection, user: &User) -> Result<Vec<Value>, HttpError> {
-    let records = store::records_of_user(conn, user.id)?;
+    let records = records::records_of_user(conn, user.id)?;
     if records.is_empty() {
         return Ok(Vec::new());
     }
     let displays = displays(conn, user.id)?;
-    Ok(records
-        .iter()
-        .filter_map(|r| record_json(r, &user.username, displays.get(&r.sport_id).map_or("speed", String::as_str)))
-        .collect())
+    Ok(records.iter().filter_map(|r| record_json(r, &user.username, display_of(&displays, r.sport_id))).collect())
 }
 
 pub fn records(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let user =
-        users::by_id(&ctx.db, ctx.caller.user()?.id)?.ok_or_else(|| HttpError::unauthorized(crate::guard::NO_AUTH))?;
+        users::by_id(&ctx.db, ctx.caller.user()?.id)?.ok_or_else(|| HttpError::unauthorized(crate::http::NO_AUTH))?;
     let records = records_json(&ctx.db, &user)?;
     Ok(ok(json!({ "status": "success", "data": { "records": records } })))
 }
@@ -55,20 +51,17 @@ pub fn records(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
 fn own_stats_user(ctx: &Ctx<'_>) -> Result<User, HttpError> {
     let user = users::by_username(&ctx.db, ctx.param(0))?
         .filter(|u| u.username == ctx.param(0))
-        .ok_or_else(|| HttpError::not_found(crate::accounts::admin::NOT_FOUND))?;
+        .ok_or_else(|| HttpError::not_found(USER_NOT_FOUND))?;
     if user.id != ctx.caller.user()?.id {
-        return Err(HttpError::forbidden(crate::guard::NO_PERMISSION));
+        return Err(HttpError::forbidden(crate::http::guard::NO_PERMISSION));
     }
     Ok(user)
 }
 
 fn date_bound(query: &http::Form, key: &str, timezone: &str, days_after: i64) -> Result<Option<i64>, HttpError> {
     let Some(text) = query.text(key).filter(|t| !t.is_empty()) else { return Ok(None) };
-    let refuse = || HttpError::message(400, "fail", format!("invalid value for '{key}', expected YYYY-MM-DD"));
-    let date: jiff::civil::Date = text.parse().map_err(|_| refuse())?;
-    let date = date.checked_add(jiff::Span::new().days(days_after)).map_err(|_| refuse())?;
-    let zone = jiff::tz::TimeZone::get(timezone).map_err(|_| refuse())?;
-    Ok(Some(zone.to_timestamp(date.to_datetime(jiff::civil::Time::midnight())).map_err(|_| refuse())?.as_second()))
+    let refusal = HttpError::message(400, "fail", format!("invalid value for '{key}', expected YYYY-MM-DD"));
+    day_start(text, timezone, days_after, refusal).map(Some)
 }
 
 fn rows(ctx: &Ctx<'_>, user: &User, sport_id: Option<i64>) -> Result<Vec<StatRow>, HttpError> {
@@ -77,14 +70,14 @@ fn rows(ctx: &Ctx<'_>, user: &User, sport_id: Option<i64>) -> Result<Vec<StatRow
     let from = date_bound(&query, "from", timezone, 0)?;
     let to = date_bound(&query, "to", timezone, 1)?;
     let limit = app_config::get(&ctx.db)?.stats_workouts_limit;
-    Ok(store::stat_rows(&ctx.db, user.id, sport_id, from, to, limit)?)
+    Ok(records::stat_rows(&ctx.db, user.id, sport_id, from, to, limit)?)
 }
 
 fn elevation(value: Option<f64>, sport_id: i64) -> Value {
-    json!(value.filter(|_| has_elevation(sport_id)).map(|v| round(v, 2)))
+    json!(value.filter(|_| info(sport_id).elevation).map(|v| round(v, 2)))
 }
 
-fn period_json(sums: &Sums, sport_id: i64, average: bool, display: &str) -> Value {
+fn period_json(sums: &Sums, sport_id: i64, average: bool, display: SpeedDisplay) -> Value {
     let mut out = Map::new();
     out.insert("total_workouts".into(), json!(sums.workouts));
     let prefix = if average { "average" } else { "total" };
@@ -94,12 +87,12 @@ fn period_json(sums: &Sums, sport_id: i64, average: bool, display: &str) -> Valu
     out.insert(format!("{prefix}_ascent"), elevation(sums.ascent.map(value), sport_id));
     out.insert(format!("{prefix}_descent"), elevation(sums.descent.map(value), sport_id));
     if average {
-        if display != "pace"
+        if display.shows_speed()
             && let Some(speed) = sums.average_speed()
         {
             out.insert("average_speed".into(), json!(round(speed, 2)));
         }
-        if display != "speed"
+        if display.shows_pace()
             && let Some(pace) = sums.average_pace()
         {
             out.insert("average_pace".into(), json!(pace.round() as i64));
@@ -131,8 +124,7 @@ pub fn by_time(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
             let sports: Map<String, Value> = per_sport
                 .iter()
                 .map(|(sport_id, sums)| {
-                    let display = displays.get(sport_id).map_or("speed", String::as_str);
-                    (sport_id.to_string(), period_json(sums, *sport_id, average, display))
+                    (sport_id.to_string(), period_json(sums, *sport_id, average, display_of(&displays, *sport_id)))
                 })
                 .collect();
             (key, Value::Object(sports))
@@ -156,9 +148,9 @@ pub fn by_sport(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let statistics: Map<String, Value> = per_sport
         .iter()
         .map(|(sport_id, sums)| {
-            let display = displays.get(sport_id).map_or("speed", String::as_str);
-            let speed = sums.average_speed().filter(|_| display != "pace");
-            let pace = sums.average_pace().filter(|_| display != "speed");
+            let display = display_of(&displays, *sport_id);
+            let speed = sums.average_speed().filter(|_| display.shows_speed());
+            let pace = sums.average_pace().filter(|_| display.shows_pace());
             let value = json!({
                 "average_speed": speed.map(|s| round(s, 2)),
                 "average_ascent": elevation(sums.ascent.map(|a| sums.average(a)), *sport_id),
@@ -183,7 +175,7 @@ pub fn by_sport(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
 }
 
 pub fn all(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    let (workouts, sports, users, files) = store::instance_counts(&ctx.db)?;
+    let (workouts, sports, users, files) = stored_workouts::instance_counts(&ctx.db)?;
     Ok(ok(json!({
         "status": "success",
         "data": { "workouts": workouts, "sports": sports, "users": users, "uploads_dir_size": files },

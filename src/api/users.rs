@@ -6,17 +6,20 @@
 use rouille::Response;
 use serde_json::{Map, Value, json};
 
-use super::{json_object, ok, page_param, pagination, str_field};
-use crate::accounts::Role;
-use crate::accounts::admin::{self, AdminChange, Refusal};
 use rusqlite::Connection;
 
+use super::{Paging, json_object, ok, pagination, str_field};
+use crate::accounts::admin::{self, Actor, UserChange};
+use crate::accounts::user::{AuthUser, Role, User};
 use crate::dates::{http_date, http_date_of_day, timedelta};
-use crate::equipments::round;
-use crate::http::{self, HttpError};
-use crate::server::Ctx;
-use crate::store::users::{self, AuthUser, User, UserOrder, UserQuery};
-use crate::store::workouts;
+use crate::http::{self, Ctx, HttpError};
+use crate::numbers::round;
+use crate::store::records;
+use crate::store::users::{self, UserOrder, UserQuery};
+use crate::workouts::SportTotals;
+
+/// FitTrackee's answer for a user that does not exist (or may not be seen).
+pub const USER_NOT_FOUND: &str = "user does not exist";
 
 /// The "light" object of lists, with what this viewer may add.
 pub fn light_json(user: &User, viewer: Option<&AuthUser>) -> Value {
@@ -49,18 +52,18 @@ pub fn light_json(user: &User, viewer: Option<&AuthUser>) -> Value {
 pub fn user_json(conn: &Connection, user: &User, viewer: Option<&AuthUser>) -> Result<Value, HttpError> {
     let mut value = light_json(user, viewer);
     let Some(viewer) = viewer else { return Ok(value) };
-    let totals = workouts::totals(conn, user.id)?;
+    let totals = records::totals(conn, user.id)?;
     let records = super::stats::records_json(conn, user)?;
-    let sum = |f: fn(&workouts::SportTotals) -> f64| totals.iter().map(f).sum::<f64>();
+    let sum = |f: fn(&SportTotals) -> f64| totals.iter().map(f).sum::<f64>();
     let fields = value.as_object_mut().expect("an object");
     merge(
         fields,
         json!({
-            "bio": user.bio,
-            "birth_date": user.birth_date.as_deref().and_then(http_date_of_day),
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "location": user.location,
+            "bio": user.profile.bio,
+            "birth_date": user.profile.birth_date.as_deref().and_then(http_date_of_day),
+            "first_name": user.profile.first_name,
+            "last_name": user.profile.last_name,
+            "location": user.profile.location,
             "nb_sports": totals.len(),
             "records": records,
             "sports_list": totals.iter().map(|t| t.sport_id).collect::<Vec<_>>(),
@@ -101,11 +104,11 @@ fn own_preferences_json(user: &User) -> Value {
         "use_dark_mode": p.use_dark_mode,
         "use_raw_gpx_speed": p.use_raw_gpx_speed,
         "weekm": p.weekm,
-        "map_visibility": p.map_visibility,
-        "analysis_visibility": p.analysis_visibility,
-        "workouts_visibility": p.workouts_visibility,
-        "hr_visibility": p.hr_visibility,
-        "calories_visibility": p.calories_visibility,
+        "map_visibility": p.map_visibility.name(),
+        "analysis_visibility": p.analysis_visibility.name(),
+        "workouts_visibility": p.workouts_visibility.name(),
+        "hr_visibility": p.hr_visibility.name(),
+        "calories_visibility": p.calories_visibility.name(),
         "segments_creation_event": p.segments_creation_event,
         "manually_approves_followers": p.manually_approves_followers,
         "hide_profile_in_users_directory": p.hide_profile_in_users_directory,
@@ -118,15 +121,11 @@ fn own_preferences_json(user: &User) -> Value {
     })
 }
 
-const MAX_PER_PAGE: i64 = 50;
-
 pub fn list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let viewer = ctx.caller.user()?.clone();
     let query = http::query(ctx.req);
     let flag = |name: &str| viewer.role >= Role::Admin && query.text(name) == Some("true");
-    let per_page =
-        query.text("per_page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(10).min(MAX_PER_PAGE);
-    let page = page_param(&query);
+    let paging = Paging::of(&query, 10, 50);
     let order = match query.text("order_by") {
         None => UserOrder::Username,
         Some(name) => UserOrder::parse(name).ok_or_else(|| HttpError::bad_request("invalid order_by"))?,
@@ -140,20 +139,20 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
             with_suspended: flag("with_suspended"),
             order,
             ascending: query.text("order").is_none_or(|o| o == "asc"),
-            limit: per_page,
-            offset: (page - 1) * per_page,
+            limit: paging.per_page,
+            offset: paging.offset(),
         },
     )?;
     let found: Vec<Value> = found.iter().map(|u| light_json(u, Some(&viewer))).collect();
     Ok(ok(json!({
         "status": "success",
         "data": { "users": found },
-        "pagination": pagination(page, per_page, total),
+        "pagination": pagination(&paging, total),
     })))
 }
 
 fn user_not_found() -> HttpError {
-    HttpError::not_found(admin::NOT_FOUND)
+    HttpError::not_found(USER_NOT_FOUND)
 }
 
 pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
@@ -165,37 +164,31 @@ pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
 }
 
 pub fn update(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    let body = json_object(ctx)?;
-    let body = Value::Object(body);
-    let activate = match body.get("activate") {
+    let body = Value::Object(json_object(ctx)?);
+    let active = match body.get("activate") {
         None | Some(Value::Null) => None,
         Some(value) => Some(value.as_bool().ok_or_else(HttpError::invalid_payload)?),
     };
-    let change = AdminChange {
-        role: str_field(&body, "role"),
-        activate,
+    let role = match str_field(&body, "role") {
+        None => None,
+        Some(name) => Some(Role::parse(name).ok_or_else(|| HttpError::bad_request("invalid role"))?),
+    };
+    let change = UserChange {
+        role,
+        active,
         reset_password: body.get("reset_password").and_then(Value::as_bool).unwrap_or(false),
-        new_email: str_field(&body, "new_email"),
+        email: str_field(&body, "new_email"),
     };
     let admin = ctx.caller.user()?.clone();
     let username = ctx.param(0).to_string();
-    let user =
-        admin::update_user(&mut ctx.db, &ctx.app.hasher, &admin, &username, &change, ctx.now).map_err(refusal)?;
-    Ok(ok(json!({ "status": "success", "data": { "users": [user_json(&ctx.db, &user, Some(&admin))?] } })))
+    // The new password is never returned: FitTrackee would email it.
+    let updated = admin::update_user(&mut ctx.db, &ctx.app.hasher, Actor::Admin(&admin), &username, &change, ctx.now)?;
+    Ok(ok(json!({ "status": "success", "data": { "users": [user_json(&ctx.db, &updated.user, Some(&admin))?] } })))
 }
 
 pub fn delete(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let caller = ctx.caller.user()?.clone();
     let username = ctx.param(0).to_string();
-    admin::delete_user(&mut ctx.db, &caller, &username).map_err(refusal)?;
+    admin::delete_user(&mut ctx.db, &caller, &username)?;
     Ok(Response::empty_204())
-}
-
-fn refusal(refusal: Refusal) -> HttpError {
-    match refusal {
-        Refusal::NotFound => user_not_found(),
-        Refusal::Forbidden(message) => HttpError::forbidden(message),
-        Refusal::Invalid(message) => HttpError::bad_request(message),
-        Refusal::Store(e) => e.into(),
-    }
 }

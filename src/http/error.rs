@@ -11,11 +11,14 @@ pub struct HttpError {
     pub status: u16,
     pub body: Value,
     pub headers: Vec<(&'static str, String)>,
+    /// A page of its own for browser routes, shown instead of the generic
+    /// error page (the JSON body is then unused).
+    pub page: Option<String>,
 }
 
 impl HttpError {
     pub fn new(status: u16, body: Value) -> Self {
-        HttpError { status, body, headers: Vec::new() }
+        HttpError { status, body, headers: Vec::new(), page: None }
     }
 
     /// `{"status": <word>, "message": <message>}`.
@@ -50,6 +53,11 @@ impl HttpError {
             None => json!({ "error": error }),
         };
         Self::new(status, body)
+    }
+
+    /// An error shown on a page of its own (browser routes).
+    pub fn page(status: u16, html: String) -> Self {
+        HttpError { page: Some(html), ..Self::new(status, Value::Null) }
     }
 
     /// A 303 to `location`, for browser pages that refuse a visitor.
@@ -104,32 +112,9 @@ pub fn json(status: u16, body: &Value) -> Response {
     Response::from_data("application/json", body.to_string()).with_status_code(status)
 }
 
-/// FitTrackee's size format: one decimal and a unit (`1.2KB`, `1.0MB`).
-pub fn readable_size(bytes: u64) -> String {
-    if bytes < 1024 {
-        return format!("{bytes} bytes");
-    }
-    let mut size = bytes as f64 / 1024.0;
-    for unit in ["KB", "MB", "GB"] {
-        if size < 1024.0 {
-            return format!("{size:.1}{unit}");
-        }
-        size /= 1024.0;
-    }
-    format!("{size:.1}TB")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_read_like_fittrackee() {
-        assert_eq!(readable_size(500), "500 bytes");
-        assert_eq!(readable_size(1229), "1.2KB");
-        assert_eq!(readable_size(1024 * 1024), "1.0MB");
-        assert_eq!(readable_size(3 * 1024 * 1024 * 1024), "3.0GB");
-    }
 
     #[test]
     fn oauth_errors_omit_an_empty_description() {

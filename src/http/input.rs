@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 use rouille::Request;
 use serde_json::Value;
 
-use super::{HttpError, Slots, multipart, readable_size};
+use super::{HttpError, Slots, multipart};
 use crate::config::Config;
+use crate::numbers::readable_size;
 
 pub fn is_api_path(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")

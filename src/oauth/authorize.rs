@@ -7,12 +7,51 @@
 
 use rusqlite::Connection;
 
+use super::model::Client;
 use super::scopes::{self, Scope};
-use super::{pkce, redirect_uri};
+use super::{Param, pkce, redirect_uri};
 use crate::crypto::{random_secret, sha256};
-use crate::http::Form;
-use crate::store::oauth::{self as store, Client, NewCode};
+use crate::store::oauth::{self as store, NewCode};
 use crate::store::{self as storage, users};
+
+/// The parameters of an authorization request (query or form).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuthorizationRequest {
+    pub client_id: Param,
+    pub redirect_uri: Param,
+    pub response_type: Param,
+    pub scope: Param,
+    pub state: Param,
+    pub code_challenge: Param,
+    pub code_challenge_method: Param,
+}
+
+impl AuthorizationRequest {
+    /// From decoded `name=value` pairs; empty values count as absent.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> AuthorizationRequest {
+        let mut request = AuthorizationRequest::default();
+        for (name, value) in pairs {
+            let slot = match name {
+                "client_id" => &mut request.client_id,
+                "redirect_uri" => &mut request.redirect_uri,
+                "response_type" => &mut request.response_type,
+                "scope" => &mut request.scope,
+                "state" => &mut request.state,
+                "code_challenge" => &mut request.code_challenge,
+                "code_challenge_method" => &mut request.code_challenge_method,
+                _ => continue,
+            };
+            if value.is_empty() {
+                continue;
+            }
+            *slot = match slot {
+                Param::Absent => Param::One(value.to_string()),
+                _ => Param::Repeated,
+            };
+        }
+        request
+    }
+}
 
 /// A valid request, ready for the user's decision.
 #[derive(Debug, Clone)]
@@ -65,16 +104,20 @@ impl ErrorRedirect {
 }
 
 /// Validates the parameters of an authorization request.
-pub fn validate(conn: &Connection, params: &Form) -> Result<Result<Authorization, Refusal>, storage::Error> {
+pub fn validate(
+    conn: &Connection,
+    params: &AuthorizationRequest,
+) -> Result<Result<Authorization, Refusal>, storage::Error> {
     let untrusted = |reason: String, registered: Vec<String>, received: Option<String>| {
         Ok(Err(Refusal::Untrusted { reason, registered, received }))
     };
-    let (client_id, requested_uri) = match (params.single("client_id"), params.single("redirect_uri")) {
-        (Err(repeated), _) | (_, Err(repeated)) => {
-            return untrusted(format!("Multiple '{}' in request.", repeated.0), vec![], None);
-        }
-        (Ok(client_id), Ok(uri)) => (client_id, uri),
-    };
+    let (client_id, requested_uri) =
+        match (params.client_id.single("client_id"), params.redirect_uri.single("redirect_uri")) {
+            (Err(repeated), _) | (_, Err(repeated)) => {
+                return untrusted(repeated.description.unwrap_or_default(), vec![], None);
+            }
+            (Ok(client_id), Ok(uri)) => (client_id, uri),
+        };
     let Some(client_id) = client_id else {
         return untrusted("Missing 'client_id' in request.".into(), vec![], requested_uri.map(str::to_owned));
     };
@@ -95,7 +138,7 @@ pub fn validate(conn: &Connection, params: &Form) -> Result<Result<Authorization
             None => return untrusted("Missing 'redirect_uri' in request.".into(), vec![], None),
         },
     };
-    let state = params.single("state").ok().flatten().map(str::to_owned);
+    let state = params.state.single("state").ok().flatten().map(str::to_owned);
     let refuse = |error: &'static str, description: String| {
         Ok(Err(Refusal::Redirect(ErrorRedirect {
             redirect_uri: redirect_uri.clone(),
@@ -104,15 +147,19 @@ pub fn validate(conn: &Connection, params: &Form) -> Result<Result<Authorization
             state: state.clone(),
         })))
     };
-    let single = |name: &str| params.single(name).map(|v| v.map(str::to_owned));
-    let (response_type, scope, challenge, method) =
-        match (single("response_type"), single("scope"), single("code_challenge"), single("code_challenge_method")) {
-            (Ok(r), Ok(s), Ok(c), Ok(m)) => (r, s, c, m),
-            (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => {
-                return refuse("invalid_request", format!("Multiple '{}' in request.", e.0));
-            }
-        };
-    if params.single("state").is_err() {
+    let single = |param: &Param, name: &str| param.single(name).map(|v| v.map(str::to_owned));
+    let (response_type, scope, challenge, method) = match (
+        single(&params.response_type, "response_type"),
+        single(&params.scope, "scope"),
+        single(&params.code_challenge, "code_challenge"),
+        single(&params.code_challenge_method, "code_challenge_method"),
+    ) {
+        (Ok(r), Ok(s), Ok(c), Ok(m)) => (r, s, c, m),
+        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => {
+            return refuse("invalid_request", e.description.unwrap_or_default());
+        }
+    };
+    if params.state == Param::Repeated {
         return refuse("invalid_request", "Multiple 'state' in request.".into());
     }
     match response_type.as_deref() {
@@ -236,7 +283,7 @@ fn error_url(uri: &str, error: &str, description: Option<&str>, state: Option<&s
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::store::test_support::temp_store;
 
@@ -269,8 +316,15 @@ mod tests {
         (dir, store, "CLIENT".into())
     }
 
+    /// The request of a query string.
+    pub fn request(query: &str) -> AuthorizationRequest {
+        let pairs: Vec<(String, String)> =
+            form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        AuthorizationRequest::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
     fn run(store: &storage::Store, query: &str) -> Result<Authorization, Refusal> {
-        validate(&store.conn().unwrap(), &Form::urlencoded(query.as_bytes())).unwrap()
+        validate(&store.conn().unwrap(), &request(query)).unwrap()
     }
 
     #[test]

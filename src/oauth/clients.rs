@@ -4,10 +4,11 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
+use super::model::Client;
 use super::scopes::{self, Scope};
 use super::{Error, OAuthError, redirect_uri};
 use crate::crypto::{ct_eq, random_alphanumeric, random_secret, sha256};
-use crate::store::oauth::{self as store, Client, NewClient};
+use crate::store::oauth::{self as store, NewClient};
 use crate::store::{self as storage, Db};
 
 /// What a user asks for when registering an app.

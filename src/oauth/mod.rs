@@ -5,13 +5,13 @@
 
 pub mod authorize;
 pub mod clients;
+pub mod model;
 pub mod pkce;
 pub mod redirect_uri;
 pub mod revoke;
 pub mod scopes;
 pub mod token;
 
-use crate::http::HttpError;
 use crate::store::{self, Db};
 
 /// `oauth2 clean --days N`: deletes tokens whose refresh lifetime ended
@@ -62,13 +62,6 @@ impl OAuthError {
     }
 }
 
-impl From<OAuthError> for HttpError {
-    fn from(e: OAuthError) -> HttpError {
-        let error = HttpError::oauth(e.status, e.code, e.description.as_deref());
-        if e.basic_challenge { error.with_header("WWW-Authenticate", "Basic realm=\"fittrackee\"") } else { error }
-    }
-}
-
 /// Either the protocol said no, or storage failed.
 #[derive(Debug)]
 pub enum Error {
@@ -88,18 +81,23 @@ impl From<store::Error> for Error {
     }
 }
 
-impl From<Error> for HttpError {
-    fn from(e: Error) -> HttpError {
-        match e {
-            Error::OAuth(e) => e.into(),
-            Error::Store(e) => e.into(),
-        }
-    }
+/// A protocol parameter as the request sent it: absent (or empty, RFC 6749
+/// §3.1), once, or more than once (an error where one is expected).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Param {
+    #[default]
+    Absent,
+    One(String),
+    Repeated,
 }
 
-/// Converts a repeated form parameter into the protocol error.
-impl From<crate::http::Repeated> for OAuthError {
-    fn from(r: crate::http::Repeated) -> OAuthError {
-        OAuthError::repeated(&r.0)
+impl Param {
+    /// The value, or the protocol error for a repeated `name`.
+    pub fn single(&self, name: &str) -> Result<Option<&str>, OAuthError> {
+        match self {
+            Param::Absent => Ok(None),
+            Param::One(value) => Ok(Some(value)),
+            Param::Repeated => Err(OAuthError::repeated(name)),
+        }
     }
 }

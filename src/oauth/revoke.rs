@@ -34,7 +34,6 @@ pub fn revoke(db: &mut Db<'_>, req: &RevokeRequest<'_>, now: i64) -> Result<(), 
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::http::Form;
     use crate::oauth::token::{self, TokenRequest, Tokens};
     use crate::oauth::{authorize, clients::NewApp};
     use crate::store::test_support::temp_store;
@@ -42,7 +41,7 @@ mod tests {
     fn issue_for(db: &mut Db<'_>, app: &(String, String)) -> Tokens {
         let config = Config::default().oauth;
         let query = format!("client_id={}&response_type=code", app.0);
-        let auth = authorize::validate(db, &Form::urlencoded(query.as_bytes())).unwrap().unwrap();
+        let auth = authorize::validate(db, &crate::oauth::authorize::tests::request(&query)).unwrap().unwrap();
         let code = auth.issue_code(db, 1, 10, 300).unwrap();
         let req = TokenRequest {
             grant_type: Some("authorization_code"),

@@ -6,15 +6,15 @@
 //! produced) is committed before the refusal is returned.
 
 use rusqlite::Connection;
-use serde_json::{Value, json};
 
 use super::clients::{self, Credentials};
+use super::model::Code;
 use super::scopes::{self, Scope};
 use super::{Error, OAuthError, pkce};
 use crate::config::OAuthConfig;
 use crate::crypto::{random_secret, sha256};
 use crate::log;
-use crate::store::oauth::{self as store, Code, NewTokens};
+use crate::store::oauth::{self as store, NewTokens};
 use crate::store::{self as storage, Db};
 
 /// A refresh token presented again this long after its rotation is taken as
@@ -38,21 +38,6 @@ pub struct Tokens {
     pub expires_in: i64,
     /// Space-separated; omitted from the answer when empty.
     pub scope: String,
-}
-
-impl Tokens {
-    pub fn to_json(&self) -> Value {
-        let mut body = json!({
-            "access_token": self.access_token,
-            "expires_in": self.expires_in,
-            "refresh_token": self.refresh_token,
-            "token_type": "Bearer",
-        });
-        if !self.scope.is_empty() {
-            body["scope"] = json!(self.scope);
-        }
-        body
-    }
 }
 
 /// Handles a token request of either grant type.
@@ -218,7 +203,6 @@ fn new_tokens(
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::http::Form;
     use crate::oauth::authorize;
     use crate::store::test_support::temp_store;
 
@@ -260,7 +244,7 @@ mod tests {
         fn code(&self, query: &str, at: i64) -> String {
             let mut db = self.store.conn().unwrap();
             let query = format!("client_id={}&response_type=code&{query}", self.apps[0].0);
-            let auth = authorize::validate(&db, &Form::urlencoded(query.as_bytes())).unwrap().unwrap();
+            let auth = authorize::validate(&db, &crate::oauth::authorize::tests::request(&query)).unwrap().unwrap();
             auth.issue_code(&mut db, 1, at, self.config.code_lifetime).unwrap()
         }
 
@@ -312,7 +296,6 @@ mod tests {
         let tokens = f.exchange(&code, None, T0 + 1).unwrap();
         assert_eq!(tokens.scope, "workouts:read profile:read");
         assert_eq!(tokens.expires_in, 864_000);
-        assert_eq!(tokens.to_json()["token_type"], "Bearer");
         assert!(f.access_works(&tokens, T0 + 2));
         assert!(!f.access_works(&tokens, T0 + 1 + 864_000), "expired after its lifetime");
         assert_eq!(code_of(f.exchange(&code, None, T0 + 2)), "invalid_grant");

@@ -3,21 +3,7 @@
 use rusqlite::{Connection, params};
 
 use super::Error;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct AppConfig {
-    pub max_users: i64,
-    pub max_single_file_size: i64,
-    pub max_zip_file_size: i64,
-    pub file_limit_import: i64,
-    pub file_sync_limit_import: i64,
-    pub stats_workouts_limit: i64,
-    pub global_map_workouts_limit: i64,
-    pub about: Option<String>,
-    pub admin_contact: Option<String>,
-    pub privacy_policy: Option<String>,
-    pub privacy_policy_date: Option<i64>,
-}
+use crate::application::AppConfig;
 
 pub fn get(conn: &Connection) -> Result<AppConfig, Error> {
     conn.prepare_cached(
@@ -27,17 +13,17 @@ pub fn get(conn: &Connection) -> Result<AppConfig, Error> {
     )?
     .query_row([], |row| {
         Ok(AppConfig {
-            max_users: row.get(0)?,
-            max_single_file_size: row.get(1)?,
-            max_zip_file_size: row.get(2)?,
-            file_limit_import: row.get(3)?,
-            file_sync_limit_import: row.get(4)?,
-            stats_workouts_limit: row.get(5)?,
-            global_map_workouts_limit: row.get(6)?,
-            about: row.get(7)?,
-            admin_contact: row.get(8)?,
-            privacy_policy: row.get(9)?,
-            privacy_policy_date: row.get(10)?,
+            max_users: row.get("max_users")?,
+            max_single_file_size: row.get("max_single_file_size")?,
+            max_zip_file_size: row.get("max_zip_file_size")?,
+            file_limit_import: row.get("file_limit_import")?,
+            file_sync_limit_import: row.get("file_sync_limit_import")?,
+            stats_workouts_limit: row.get("stats_workouts_limit")?,
+            global_map_workouts_limit: row.get("global_map_workouts_limit")?,
+            about: row.get("about")?,
+            admin_contact: row.get("admin_contact")?,
+            privacy_policy: row.get("privacy_policy")?,
+            privacy_policy_date: row.get("privacy_policy_date")?,
         })
     })
 }

@@ -3,24 +3,22 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
-use super::Error;
+use super::{Error, visibility};
+use crate::equipments::{Equipment, EquipmentType};
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct EquipmentType {
-    pub id: i64,
-    pub label: String,
-    pub is_active: bool,
+fn type_from_row(r: &Row<'_>) -> Result<EquipmentType, Error> {
+    Ok(EquipmentType { id: r.get("id")?, label: r.get("label")?, is_active: r.get("is_active")? })
 }
 
 pub fn types(conn: &Connection) -> Result<Vec<EquipmentType>, Error> {
     conn.prepare_cached("SELECT id, label, is_active FROM equipment_types ORDER BY id")?
-        .query_map([], |r| Ok(EquipmentType { id: r.get(0)?, label: r.get(1)?, is_active: r.get(2)? }))?
+        .query_map([], type_from_row)?
         .collect()
 }
 
 pub fn type_by_id(conn: &Connection, id: i64) -> Result<Option<EquipmentType>, Error> {
     conn.prepare_cached("SELECT id, label, is_active FROM equipment_types WHERE id = ?1")?
-        .query_row([id], |r| Ok(EquipmentType { id: r.get(0)?, label: r.get(1)?, is_active: r.get(2)? }))
+        .query_row([id], type_from_row)
         .optional()
 }
 
@@ -34,47 +32,31 @@ pub fn type_has_equipments(conn: &Connection, id: i64) -> Result<bool, Error> {
         .query_row([id], |r| r.get(0))
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Equipment {
-    pub id: i64,
-    pub short_id: String,
-    pub user_id: i64,
-    pub equipment_type: EquipmentType,
-    pub label: String,
-    pub description: Option<String>,
-    pub is_active: bool,
-    pub visibility: String,
-    pub created_at: i64,
-    pub total_distance: f64,
-    pub total_duration: f64,
-    pub total_moving: f64,
-    pub workouts_count: i64,
-    /// Sports whose new workouts get this equipment by default.
-    pub default_for_sport_ids: Vec<i64>,
-}
-
-const SELECTED: &str = "e.id, e.short_id, e.user_id, t.id, t.label, t.is_active, e.label, e.description, e.is_active, \
-    e.visibility, e.created_at, e.total_distance, e.total_duration, e.total_moving, e.workouts_count, \
+const SELECTED: &str = "e.id, e.short_id, e.user_id, t.id AS type_id, t.label AS type_label, \
+    t.is_active AS type_is_active, e.label, e.description, e.is_active, e.visibility, e.created_at, \
+    e.total_distance, e.total_duration, e.total_moving, e.workouts_count, \
     (SELECT group_concat(d.sport_id) FROM (SELECT sport_id FROM sport_default_equipments \
-      WHERE equipment_id = e.id ORDER BY sport_id) d)";
+      WHERE equipment_id = e.id ORDER BY sport_id) d) AS default_sports";
 const FROM: &str = "FROM equipments e JOIN equipment_types t ON t.id = e.equipment_type_id";
 
 fn from_row(row: &Row<'_>) -> Result<Equipment, Error> {
-    let defaults: Option<String> = row.get(15)?;
+    let defaults: Option<String> = row.get("default_sports")?;
+    let equipment_type =
+        EquipmentType { id: row.get("type_id")?, label: row.get("type_label")?, is_active: row.get("type_is_active")? };
     Ok(Equipment {
-        id: row.get(0)?,
-        short_id: row.get(1)?,
-        user_id: row.get(2)?,
-        equipment_type: EquipmentType { id: row.get(3)?, label: row.get(4)?, is_active: row.get(5)? },
-        label: row.get(6)?,
-        description: row.get(7)?,
-        is_active: row.get(8)?,
-        visibility: row.get(9)?,
-        created_at: row.get(10)?,
-        total_distance: row.get(11)?,
-        total_duration: row.get(12)?,
-        total_moving: row.get(13)?,
-        workouts_count: row.get(14)?,
+        id: row.get("id")?,
+        short_id: row.get("short_id")?,
+        user_id: row.get("user_id")?,
+        equipment_type,
+        label: row.get("label")?,
+        description: row.get("description")?,
+        is_active: row.get("is_active")?,
+        visibility: visibility(row, "visibility")?,
+        created_at: row.get("created_at")?,
+        total_distance: row.get("total_distance")?,
+        total_duration: row.get("total_duration")?,
+        total_moving: row.get("total_moving")?,
+        workouts_count: row.get("workouts_count")?,
         default_for_sport_ids: defaults
             .map(|d| d.split(',').filter_map(|s| s.parse().ok()).collect())
             .unwrap_or_default(),
@@ -131,7 +113,7 @@ pub fn save(conn: &Connection, e: &Equipment) -> Result<i64, Error> {
                 e.label,
                 e.description,
                 e.is_active,
-                e.visibility,
+                e.visibility.name(),
                 e.created_at
             ],
         )?;
@@ -140,7 +122,7 @@ pub fn save(conn: &Connection, e: &Equipment) -> Result<i64, Error> {
     conn.execute(
         "UPDATE equipments SET equipment_type_id = ?2, label = ?3, description = ?4, is_active = ?5, \
          visibility = ?6 WHERE id = ?1",
-        params![e.id, e.equipment_type.id, e.label, e.description, e.is_active, e.visibility],
+        params![e.id, e.equipment_type.id, e.label, e.description, e.is_active, e.visibility.name()],
     )?;
     Ok(e.id)
 }
@@ -197,10 +179,10 @@ pub fn refresh_totals(conn: &Connection, equipment_ids: &[i64]) -> Result<(), Er
 /// Every default equipment of a user, with its sport.
 pub fn defaults_of_user(conn: &Connection, user_id: i64) -> Result<Vec<(i64, Equipment)>, Error> {
     conn.prepare_cached(&format!(
-        "SELECT {SELECTED}, s.sport_id {FROM} JOIN sport_default_equipments s ON s.equipment_id = e.id \
+        "SELECT {SELECTED}, s.sport_id AS default_sport {FROM} JOIN sport_default_equipments s ON s.equipment_id = e.id \
          WHERE s.user_id = ?1 ORDER BY s.sport_id, e.id"
     ))?
-    .query_map([user_id], |row| Ok((row.get(16)?, from_row(row)?)))?
+    .query_map([user_id], |row| Ok((row.get("default_sport")?, from_row(row)?)))?
     .collect()
 }
 

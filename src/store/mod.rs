@@ -11,8 +11,10 @@
 pub mod app_config;
 mod checkpoint;
 pub mod equipments;
+pub mod lists;
 pub mod oauth;
 pub mod points;
+pub mod records;
 pub mod sessions;
 pub mod settings;
 pub mod sports;
@@ -30,6 +32,8 @@ use rusqlite::config::DbConfig;
 
 use checkpoint::Checkpointer;
 use rusqlite::{Connection, TransactionBehavior};
+
+use crate::visibility::Visibility;
 
 pub type Error = rusqlite::Error;
 
@@ -226,6 +230,15 @@ impl Drop for Db<'_> {
             idle.push(conn);
         }
     }
+}
+
+/// A visibility column (stored by name).
+pub(crate) fn visibility(row: &rusqlite::Row<'_>, column: &str) -> Result<Visibility, Error> {
+    let name: String = row.get(column)?;
+    Visibility::parse(&name).ok_or_else(|| {
+        let index = row.as_ref().column_index(column).unwrap_or_default();
+        Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, format!("visibility {name:?}").into())
+    })
 }
 
 /// SQLite errors that mean "the storage cannot take writes right now"

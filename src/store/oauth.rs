@@ -4,22 +4,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Error;
-use super::users::{AuthUser, auth_user_from_row};
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Client {
-    pub id: i64,
-    pub client_id: String,
-    pub secret_hash: Vec<u8>,
-    pub user_id: i64,
-    pub name: String,
-    pub description: Option<String>,
-    pub website: String,
-    pub redirect_uris: Vec<String>,
-    pub scope: String,
-    pub require_pkce: bool,
-    pub issued_at: i64,
-}
+use super::users::auth_user_from_row;
+use crate::oauth::model::{AccessToken, Client, Code, GrantSummary, RefreshToken};
 
 pub struct NewClient<'a> {
     pub client_id: &'a str,
@@ -38,19 +24,19 @@ const CLIENT_COLUMNS: &str = "id, client_id, secret_hash, user_id, name, descrip
     scope, require_pkce, issued_at";
 
 fn client_from_row(row: &Row<'_>) -> Result<Client, Error> {
-    let uris: String = row.get(7)?;
+    let uris: String = row.get("redirect_uris")?;
     Ok(Client {
-        id: row.get(0)?,
-        client_id: row.get(1)?,
-        secret_hash: row.get(2)?,
-        user_id: row.get(3)?,
-        name: row.get(4)?,
-        description: row.get(5)?,
-        website: row.get(6)?,
+        id: row.get("id")?,
+        client_id: row.get("client_id")?,
+        secret_hash: row.get("secret_hash")?,
+        user_id: row.get("user_id")?,
+        name: row.get("name")?,
+        description: row.get("description")?,
+        website: row.get("website")?,
         redirect_uris: serde_json::from_str(&uris).unwrap_or_default(),
-        scope: row.get(8)?,
-        require_pkce: row.get(9)?,
-        issued_at: row.get(10)?,
+        scope: row.get("scope")?,
+        require_pkce: row.get("require_pkce")?,
+        issued_at: row.get("issued_at")?,
     })
 }
 
@@ -145,20 +131,6 @@ pub fn insert_code(conn: &Connection, new: &NewCode<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Code {
-    pub id: i64,
-    pub client_id: i64,
-    pub user_id: i64,
-    pub scope: String,
-    pub redirect_uri: Option<String>,
-    pub code_challenge: Option<String>,
-    pub code_challenge_method: Option<String>,
-    pub expires_at: i64,
-    pub used_at: Option<i64>,
-    pub grant_id: Option<i64>,
-}
-
 pub fn code_by_hash(conn: &Connection, code_hash: &[u8]) -> Result<Option<Code>, Error> {
     conn.prepare_cached(
         "SELECT id, client_id, user_id, scope, redirect_uri, code_challenge, code_challenge_method, \
@@ -166,16 +138,16 @@ pub fn code_by_hash(conn: &Connection, code_hash: &[u8]) -> Result<Option<Code>,
     )?
     .query_row([code_hash], |row| {
         Ok(Code {
-            id: row.get(0)?,
-            client_id: row.get(1)?,
-            user_id: row.get(2)?,
-            scope: row.get(3)?,
-            redirect_uri: row.get(4)?,
-            code_challenge: row.get(5)?,
-            code_challenge_method: row.get(6)?,
-            expires_at: row.get(7)?,
-            used_at: row.get(8)?,
-            grant_id: row.get(9)?,
+            id: row.get("id")?,
+            client_id: row.get("client_id")?,
+            user_id: row.get("user_id")?,
+            scope: row.get("scope")?,
+            redirect_uri: row.get("redirect_uri")?,
+            code_challenge: row.get("code_challenge")?,
+            code_challenge_method: row.get("code_challenge_method")?,
+            expires_at: row.get("expires_at")?,
+            used_at: row.get("used_at")?,
+            grant_id: row.get("grant_id")?,
         })
     })
     .optional()
@@ -257,33 +229,21 @@ pub fn insert_tokens(conn: &Connection, new: &NewTokens<'_>) -> Result<(), Error
     Ok(())
 }
 
-/// A refresh token with what decides whether it may be used.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RefreshToken {
-    pub token_id: i64,
-    pub grant_id: i64,
-    pub client_id: i64,
-    pub grant_scope: String,
-    pub refresh_expires_at: i64,
-    pub rotated_at: Option<i64>,
-    pub grant_revoked: bool,
-}
-
 pub fn refresh_token(conn: &Connection, refresh_hash: &[u8]) -> Result<Option<RefreshToken>, Error> {
     conn.prepare_cached(
-        "SELECT t.id, t.grant_id, g.client_id, g.scope, t.refresh_expires_at, t.rotated_at, \
-         g.revoked_at IS NOT NULL FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id \
-         WHERE t.refresh_hash = ?1",
+        "SELECT t.id AS token_id, t.grant_id, g.client_id, g.scope AS grant_scope, t.refresh_expires_at, \
+         t.rotated_at, g.revoked_at IS NOT NULL AS grant_revoked FROM oauth_tokens t \
+         JOIN oauth_grants g ON g.id = t.grant_id WHERE t.refresh_hash = ?1",
     )?
     .query_row([refresh_hash], |row| {
         Ok(RefreshToken {
-            token_id: row.get(0)?,
-            grant_id: row.get(1)?,
-            client_id: row.get(2)?,
-            grant_scope: row.get(3)?,
-            refresh_expires_at: row.get(4)?,
-            rotated_at: row.get(5)?,
-            grant_revoked: row.get(6)?,
+            token_id: row.get("token_id")?,
+            grant_id: row.get("grant_id")?,
+            client_id: row.get("client_id")?,
+            grant_scope: row.get("grant_scope")?,
+            refresh_expires_at: row.get("refresh_expires_at")?,
+            rotated_at: row.get("rotated_at")?,
+            grant_revoked: row.get("grant_revoked")?,
         })
     })
     .optional()
@@ -304,32 +264,22 @@ pub fn grant_of_token(conn: &Connection, token_hash: &[u8]) -> Result<Option<(i6
         "SELECT g.id, g.client_id FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id \
          WHERE t.access_hash = ?1 OR t.refresh_hash = ?1",
     )?
-    .query_row([token_hash], |row| Ok((row.get(0)?, row.get(1)?)))
+    .query_row([token_hash], |row| Ok((row.get("id")?, row.get("client_id")?)))
     .optional()
-}
-
-/// What the guard needs from a live access token: one indexed lookup.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AccessToken {
-    pub grant_id: i64,
-    pub scope: String,
-    pub last_used_at: Option<i64>,
-    pub user: AuthUser,
 }
 
 pub fn live_access_token(conn: &Connection, access_hash: &[u8], now: i64) -> Result<Option<AccessToken>, Error> {
     conn.prepare_cached(
-        "SELECT u.id, u.username, u.role, u.is_active, u.suspended_at IS NOT NULL, \
-         t.grant_id, t.scope, g.last_used_at \
+        "SELECT u.id, u.username, u.role, u.is_active, u.suspended_at, t.grant_id, t.scope, g.last_used_at \
          FROM oauth_tokens t JOIN oauth_grants g ON g.id = t.grant_id JOIN users u ON u.id = g.user_id \
          WHERE t.access_hash = ?1 AND t.access_expires_at > ?2 AND t.rotated_at IS NULL AND g.revoked_at IS NULL",
     )?
     .query_row(params![access_hash, now], |row| {
         Ok(AccessToken {
             user: auth_user_from_row(row)?,
-            grant_id: row.get(5)?,
-            scope: row.get(6)?,
-            last_used_at: row.get(7)?,
+            grant_id: row.get("grant_id")?,
+            scope: row.get("scope")?,
+            last_used_at: row.get("last_used_at")?,
         })
     })
     .optional()
@@ -340,22 +290,11 @@ pub fn touch_grant(conn: &Connection, grant_id: i64, now: i64) -> Result<(), Err
     Ok(())
 }
 
-/// A live grant as the apps tab lists it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GrantSummary {
-    pub id: i64,
-    pub app_name: String,
-    pub app_website: String,
-    pub owner: String,
-    pub scope: String,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-}
-
 /// The user's grants that can still produce working tokens, newest first.
 pub fn live_grants_of_user(conn: &Connection, user_id: i64, now: i64) -> Result<Vec<GrantSummary>, Error> {
     conn.prepare_cached(
-        "SELECT g.id, c.name, c.website, u.username, g.scope, g.created_at, g.last_used_at \
+        "SELECT g.id, c.name AS app_name, c.website AS app_website, u.username AS owner, g.scope, g.created_at, \
+         g.last_used_at \
          FROM oauth_grants g JOIN oauth_clients c ON c.id = g.client_id JOIN users u ON u.id = c.user_id \
          WHERE g.user_id = ?1 AND g.revoked_at IS NULL \
          AND EXISTS (SELECT 1 FROM oauth_tokens t WHERE t.grant_id = g.id AND t.rotated_at IS NULL \
@@ -364,13 +303,13 @@ pub fn live_grants_of_user(conn: &Connection, user_id: i64, now: i64) -> Result<
     )?
     .query_map(params![user_id, now], |row| {
         Ok(GrantSummary {
-            id: row.get(0)?,
-            app_name: row.get(1)?,
-            app_website: row.get(2)?,
-            owner: row.get(3)?,
-            scope: row.get(4)?,
-            created_at: row.get(5)?,
-            last_used_at: row.get(6)?,
+            id: row.get("id")?,
+            app_name: row.get("app_name")?,
+            app_website: row.get("app_website")?,
+            owner: row.get("owner")?,
+            scope: row.get("scope")?,
+            created_at: row.get("created_at")?,
+            last_used_at: row.get("last_used_at")?,
         })
     })?
     .collect()

@@ -4,9 +4,10 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Error;
-use super::users::{AuthUser, auth_user_from_row};
+use super::users::auth_user_from_row;
+use crate::accounts::user::AuthUser;
 
-const AUTH_USER: &str = "u.id, u.username, u.role, u.is_active, u.suspended_at IS NOT NULL";
+const AUTH_USER: &str = "u.id, u.username, u.role, u.is_active, u.suspended_at";
 
 /// Opens a session and returns its id. Expired sessions of the same user are
 /// swept at the same time, so the table does not grow without bound.
@@ -42,10 +43,10 @@ pub fn user_by_session_id(
 /// The session id and user of a live browser session.
 pub fn user_by_cookie(conn: &Connection, cookie_hash: &[u8], now: i64) -> Result<Option<(i64, AuthUser)>, Error> {
     conn.prepare_cached(&format!(
-        "SELECT {AUTH_USER}, s.id FROM sessions s JOIN users u ON u.id = s.user_id \
+        "SELECT {AUTH_USER}, s.id AS session_id FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.cookie_hash = ?1 AND s.expires_at > ?2"
     ))?
-    .query_row(params![cookie_hash, now], |row| Ok((row.get(5)?, auth_user_from_row(row)?)))
+    .query_row(params![cookie_hash, now], |row| Ok((row.get("session_id")?, auth_user_from_row(row)?)))
     .optional()
 }
 

@@ -3,44 +3,34 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Error;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sport {
-    pub id: i64,
-    pub label: String,
-    pub is_active: bool,
-    pub stopped_speed_threshold: f64,
-    pub pace_speed_display: String,
-}
-
-/// A user's overrides for one sport.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SportPreferences {
-    /// `#rrggbb`.
-    pub color: Option<String>,
-    pub is_active: bool,
-    pub stopped_speed_threshold: f64,
-    pub pace_speed_display: String,
-}
+use crate::sports::{SpeedDisplay, Sport, SportPreferences};
 
 const COLUMNS: &str = "s.id, s.label, s.is_active, s.stopped_speed_threshold, s.pace_speed_display, \
-    p.color, p.is_active, p.stopped_speed_threshold, p.pace_speed_display";
+    p.color AS user_color, p.is_active AS user_is_active, p.stopped_speed_threshold AS user_threshold, \
+    p.pace_speed_display AS user_display";
+
+fn display(row: &Row<'_>, column: &str) -> Result<SpeedDisplay, Error> {
+    let name: String = row.get(column)?;
+    SpeedDisplay::parse(&name).ok_or_else(|| {
+        Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("speed display {name:?}").into())
+    })
+}
 
 fn from_row(row: &Row<'_>) -> Result<(Sport, Option<SportPreferences>), Error> {
     let sport = Sport {
-        id: row.get(0)?,
-        label: row.get(1)?,
-        is_active: row.get(2)?,
-        stopped_speed_threshold: row.get(3)?,
-        pace_speed_display: row.get(4)?,
+        id: row.get("id")?,
+        label: row.get("label")?,
+        is_active: row.get("is_active")?,
+        stopped_speed_threshold: row.get("stopped_speed_threshold")?,
+        pace_speed_display: display(row, "pace_speed_display")?,
     };
-    let prefs = match row.get::<_, Option<bool>>(6)? {
+    let prefs = match row.get::<_, Option<bool>>("user_is_active")? {
         None => None,
         Some(is_active) => Some(SportPreferences {
-            color: row.get(5)?,
+            color: row.get("user_color")?,
             is_active,
-            stopped_speed_threshold: row.get(7)?,
-            pace_speed_display: row.get(8)?,
+            stopped_speed_threshold: row.get("user_threshold")?,
+            pace_speed_display: display(row, "user_display")?,
         }),
     };
     Ok((sport, prefs))
@@ -86,7 +76,7 @@ pub fn save_preferences(conn: &Connection, user_id: i64, sport_id: i64, prefs: &
             prefs.color,
             prefs.is_active,
             prefs.stopped_speed_threshold,
-            prefs.pace_speed_display
+            prefs.pace_speed_display.name()
         ],
     )?;
     Ok(())

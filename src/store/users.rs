@@ -1,63 +1,9 @@
-//! Users: accounts, roles, preferences.
+//! Users: accounts, roles, profile fields, preferences.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::Error;
-use crate::accounts::Role;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct User {
-    pub id: i64,
-    pub username: String,
-    pub email: String,
-    pub role: Role,
-    pub is_active: bool,
-    pub suspended_at: Option<i64>,
-    pub created_at: i64,
-    /// `None`: never accepted; `Some(false)`: accepted before the current policy.
-    pub accepted_current_policy: Option<bool>,
-    pub nb_workouts: i64,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub bio: Option<String>,
-    pub location: Option<String>,
-    pub birth_date: Option<String>,
-    pub prefs: Preferences,
-}
-
-/// The preferences a user edits through `/api/auth/profile/edit/preferences`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Preferences {
-    pub timezone: String,
-    pub language: String,
-    pub date_format: String,
-    pub weekm: bool,
-    pub imperial_units: bool,
-    pub display_ascent: bool,
-    pub start_elevation_at_zero: bool,
-    pub use_raw_gpx_speed: bool,
-    pub use_dark_mode: Option<bool>,
-    pub split_workout_charts: bool,
-    pub segments_creation_event: String,
-    pub workouts_visibility: String,
-    pub analysis_visibility: String,
-    pub map_visibility: String,
-    pub hr_visibility: String,
-    pub calories_visibility: String,
-    pub manually_approves_followers: bool,
-    pub hide_profile_in_users_directory: bool,
-    pub missing_elevations_processing: String,
-}
-
-/// What the guard needs to know about the caller, read with the token check.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AuthUser {
-    pub id: i64,
-    pub username: String,
-    pub role: Role,
-    pub is_active: bool,
-    pub suspended: bool,
-}
+use super::{Error, visibility};
+use crate::accounts::user::{AuthUser, Preferences, ProfileFields, Role, User};
 
 pub struct NewUser<'a> {
     pub username: &'a str,
@@ -72,51 +18,72 @@ pub struct NewUser<'a> {
 
 const USER_COLUMNS: &str = "id, username, email, role, is_active, suspended_at, created_at, \
     CASE WHEN accepted_policy_at IS NULL THEN NULL \
-         ELSE accepted_policy_at >= coalesce((SELECT privacy_policy_date FROM app_config WHERE id = 1), 0) END, \
+         ELSE accepted_policy_at >= coalesce((SELECT privacy_policy_date FROM app_config WHERE id = 1), 0) \
+    END AS accepted_current_policy, \
     first_name, last_name, bio, location, birth_date, timezone, language, \
     date_format, weekm, imperial_units, display_ascent, start_elevation_at_zero, use_raw_gpx_speed, \
     use_dark_mode, split_workout_charts, segments_creation_event, workouts_visibility, \
     analysis_visibility, map_visibility, hr_visibility, calories_visibility, \
     manually_approves_followers, hide_profile_in_users_directory, missing_elevations_processing, \
-    (SELECT coalesce(sum(t.workouts), 0) FROM user_sport_totals t WHERE t.user_id = users.id)";
+    (SELECT coalesce(sum(t.workouts), 0) FROM user_sport_totals t WHERE t.user_id = users.id) AS nb_workouts";
 
 fn user_from_row(row: &Row<'_>) -> Result<User, Error> {
     Ok(User {
-        id: row.get(0)?,
-        username: row.get(1)?,
-        email: row.get(2)?,
-        role: Role::from_level(row.get(3)?),
-        is_active: row.get(4)?,
-        suspended_at: row.get(5)?,
-        created_at: row.get(6)?,
-        accepted_current_policy: row.get(7)?,
-        nb_workouts: row.get(32)?,
-        first_name: row.get(8)?,
-        last_name: row.get(9)?,
-        bio: row.get(10)?,
-        location: row.get(11)?,
-        birth_date: row.get(12)?,
-        prefs: Preferences {
-            timezone: row.get(13)?,
-            language: row.get(14)?,
-            date_format: row.get(15)?,
-            weekm: row.get(16)?,
-            imperial_units: row.get(17)?,
-            display_ascent: row.get(18)?,
-            start_elevation_at_zero: row.get(19)?,
-            use_raw_gpx_speed: row.get(20)?,
-            use_dark_mode: row.get(21)?,
-            split_workout_charts: row.get(22)?,
-            segments_creation_event: row.get(23)?,
-            workouts_visibility: row.get(24)?,
-            analysis_visibility: row.get(25)?,
-            map_visibility: row.get(26)?,
-            hr_visibility: row.get(27)?,
-            calories_visibility: row.get(28)?,
-            manually_approves_followers: row.get(29)?,
-            hide_profile_in_users_directory: row.get(30)?,
-            missing_elevations_processing: row.get(31)?,
+        id: row.get("id")?,
+        username: row.get("username")?,
+        email: row.get("email")?,
+        role: Role::from_level(row.get("role")?),
+        is_active: row.get("is_active")?,
+        suspended_at: row.get("suspended_at")?,
+        created_at: row.get("created_at")?,
+        accepted_current_policy: row.get("accepted_current_policy")?,
+        nb_workouts: row.get("nb_workouts")?,
+        profile: ProfileFields {
+            first_name: row.get("first_name")?,
+            last_name: row.get("last_name")?,
+            bio: row.get("bio")?,
+            location: row.get("location")?,
+            birth_date: row.get("birth_date")?,
         },
+        prefs: preferences_from_row(row)?,
+    })
+}
+
+fn preferences_from_row(row: &Row<'_>) -> Result<Preferences, Error> {
+    Ok(Preferences {
+        timezone: row.get("timezone")?,
+        language: row.get("language")?,
+        date_format: row.get("date_format")?,
+        weekm: row.get("weekm")?,
+        imperial_units: row.get("imperial_units")?,
+        display_ascent: row.get("display_ascent")?,
+        start_elevation_at_zero: row.get("start_elevation_at_zero")?,
+        use_raw_gpx_speed: row.get("use_raw_gpx_speed")?,
+        use_dark_mode: row.get("use_dark_mode")?,
+        split_workout_charts: row.get("split_workout_charts")?,
+        segments_creation_event: row.get("segments_creation_event")?,
+        workouts_visibility: visibility(row, "workouts_visibility")?,
+        analysis_visibility: visibility(row, "analysis_visibility")?,
+        map_visibility: visibility(row, "map_visibility")?,
+        hr_visibility: visibility(row, "hr_visibility")?,
+        calories_visibility: visibility(row, "calories_visibility")?,
+        manually_approves_followers: row.get("manually_approves_followers")?,
+        hide_profile_in_users_directory: row.get("hide_profile_in_users_directory")?,
+        missing_elevations_processing: row.get("missing_elevations_processing")?,
+    })
+}
+
+/// The caller's account as the guard sees it, from a query that selects
+/// `u.id, u.username, u.role, u.is_active, u.suspended_at` (and more).
+/// The caller's account as the guard sees it, from a query that selects
+/// `u.id, u.username, u.role, u.is_active, u.suspended_at` (and more).
+pub(super) fn auth_user_from_row(row: &Row<'_>) -> Result<AuthUser, Error> {
+    Ok(AuthUser {
+        id: row.get("id")?,
+        username: row.get("username")?,
+        role: Role::from_level(row.get("role")?),
+        is_active: row.get("is_active")?,
+        suspended: row.get::<_, Option<i64>>("suspended_at")?.is_some(),
     })
 }
 
@@ -177,16 +144,6 @@ pub fn count(conn: &Connection) -> Result<i64, Error> {
 }
 
 /// Columns: id, username, role, is_active, suspended (bool).
-pub(super) fn auth_user_from_row(row: &Row<'_>) -> Result<AuthUser, Error> {
-    Ok(AuthUser {
-        id: row.get(0)?,
-        username: row.get(1)?,
-        role: Role::from_level(row.get(2)?),
-        is_active: row.get(3)?,
-        suspended: row.get(4)?,
-    })
-}
-
 pub fn set_role(conn: &Connection, id: i64, role: Role) -> Result<(), Error> {
     conn.execute("UPDATE users SET role = ?2 WHERE id = ?1", params![id, role.level()])?;
     Ok(())
@@ -205,16 +162,6 @@ pub fn set_email(conn: &Connection, id: i64, email: &str) -> Result<(), Error> {
 pub fn set_password_hash(conn: &Connection, id: i64, hash: &str) -> Result<(), Error> {
     conn.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id, hash])?;
     Ok(())
-}
-
-/// The fields of `POST /api/auth/profile/edit`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ProfileFields {
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub bio: Option<String>,
-    pub location: Option<String>,
-    pub birth_date: Option<String>,
 }
 
 pub fn set_profile(conn: &Connection, id: i64, p: &ProfileFields) -> Result<(), Error> {
@@ -246,11 +193,11 @@ pub fn set_preferences(conn: &Connection, id: i64, p: &Preferences) -> Result<()
             p.use_dark_mode,
             p.split_workout_charts,
             p.segments_creation_event,
-            p.workouts_visibility,
-            p.analysis_visibility,
-            p.map_visibility,
-            p.hr_visibility,
-            p.calories_visibility,
+            p.workouts_visibility.name(),
+            p.analysis_visibility.name(),
+            p.map_visibility.name(),
+            p.hr_visibility.name(),
+            p.calories_visibility.name(),
             p.manually_approves_followers,
             p.hide_profile_in_users_directory,
             p.missing_elevations_processing

@@ -8,11 +8,12 @@ use super::profile::{Tab, tabs};
 use super::{csrf_field, html_response, page, see_other};
 use crate::api::oauth::registration_error;
 use crate::dates::http_date;
+use crate::http::Ctx;
 use crate::http::{self, HttpError};
 use crate::oauth::clients::{self, NewApp};
+use crate::oauth::model::Client;
 use crate::oauth::scopes::{self, Scope};
-use crate::server::Ctx;
-use crate::store::oauth::{self as store, Client};
+use crate::store::oauth as store;
 
 fn scope_list(scope: &str) -> Markup {
     html! {

@@ -5,10 +5,10 @@ use rouille::Response;
 
 use super::{csrf_field, html_response, page, see_other};
 use crate::accounts::{self, RegisterError, Registration};
-use crate::guard::Via;
+use crate::http::Ctx;
+use crate::http::Via;
 use crate::http::headers::return_path;
 use crate::http::{self, HttpError};
-use crate::server::Ctx;
 use crate::store::sessions;
 
 pub fn login_page(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
@@ -118,9 +118,8 @@ pub fn register(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         Ok(()) => Ok(see_other(&format!("/login?registered=1&from={}", urlencode(from)))),
         Err(RegisterError::Store(e)) => Err(e.into()),
         Err(e) => {
-            let error = crate::api::auth::register_error(e);
-            let status = error.status;
-            Ok(html_response(status, register_markup(ctx, from, &fields, Some(&error.text()))))
+            let status = if matches!(e, RegisterError::Disabled) { 403 } else { 400 };
+            Ok(html_response(status, register_markup(ctx, from, &fields, Some(&e.to_string()))))
         }
     }
 }

@@ -8,24 +8,27 @@ use rouille::Response;
 
 use super::apps::website;
 use super::{csrf_field, html_response, page, see_other};
-use crate::guard;
-use crate::http::{self, Form, HttpError};
+use crate::api::oauth::authorization_request;
+use crate::http::{self, Ctx, Form, HttpError};
 use crate::oauth::authorize::{self, Authorization, Refusal};
 use crate::oauth::redirect_uri;
-use crate::server::Ctx;
+
+/// Checked before the visitor signs in (the route table says so): a bad app
+/// or redirect URI is refused with an error page, a faulty request of a
+/// known app goes back to it, whoever is asking.
+pub fn check_request(ctx: &mut Ctx<'_>) -> Result<(), HttpError> {
+    match authorize::validate(&ctx.db, &authorization_request(&http::query(ctx.req)))? {
+        Ok(_) => Ok(()),
+        Err(refusal) => Err(refusal_error(ctx, &refusal, 302)),
+    }
+}
 
 pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    let authorization = match authorize::validate(&ctx.db, &http::query(ctx.req))? {
+    let authorization = match authorize::validate(&ctx.db, &authorization_request(&http::query(ctx.req)))? {
         Ok(authorization) => authorization,
-        Err(refusal) => return Ok(refuse(ctx, &refusal, Response::redirect_302)),
+        Err(refusal) => return Err(refusal_error(ctx, &refusal, 302)),
     };
-    let Some(user) = ctx.caller.user.clone() else {
-        let back = form_urlencoded::byte_serialize(ctx.req.raw_url().as_bytes()).collect::<String>();
-        return Ok(see_other(&format!("/login?from={back}")));
-    };
-    if user.suspended {
-        return Err(HttpError::forbidden(guard::SUSPENDED));
-    }
+    let user = ctx.caller.user()?.clone();
     let markup = consent_markup(ctx, &authorization, &user.username);
     Ok(html_response(200, page("Authorize an app", Some(&user), markup)))
 }
@@ -68,10 +71,10 @@ fn consent_markup(ctx: &Ctx<'_>, auth: &Authorization, username: &str) -> maud::
 /// The decision. The original request travels in a hidden field and is
 /// validated again; the answer is a 303 to the app's redirect URI.
 pub fn decide(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    let request = Form::urlencoded(ctx.form.text("request").unwrap_or("").as_bytes());
+    let request = authorization_request(&Form::urlencoded(ctx.form.text("request").unwrap_or("").as_bytes()));
     let authorization = match authorize::validate(&ctx.db, &request)? {
         Ok(authorization) => authorization,
-        Err(refusal) => return Ok(refuse(ctx, &refusal, Response::redirect_303)),
+        Err(refusal) => return Err(refusal_error(ctx, &refusal, 303)),
     };
     let issuer = ctx.public_url();
     if ctx.form.text("decision") != Some("authorize") {
@@ -82,10 +85,14 @@ pub fn decide(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     Ok(see_other(&authorization.success_url(&code, &issuer)))
 }
 
-/// Redirects a faulty request back to the app, or explains an untrusted one.
-fn refuse(ctx: &Ctx<'_>, refusal: &Refusal, redirect: fn(String) -> Response) -> Response {
+/// Redirects a faulty request back to the app (`redirect` status), or
+/// explains an untrusted one on an error page.
+fn refusal_error(ctx: &Ctx<'_>, refusal: &Refusal, redirect: u16) -> HttpError {
     let (reason, registered, received) = match refusal {
-        Refusal::Redirect(error) => return redirect(error.url(&ctx.public_url())),
+        Refusal::Redirect(error) => {
+            return HttpError::new(redirect, serde_json::Value::Null)
+                .with_header("Location", error.url(&ctx.public_url()));
+        }
         Refusal::Untrusted { reason, registered, received } => (reason, registered, received),
     };
     let markup = html! {
@@ -102,5 +109,5 @@ fn refuse(ctx: &Ctx<'_>, refusal: &Refusal, redirect: fn(String) -> Response) ->
         }
         p { "Nothing was sent to the app. If you develop it, register the exact redirect URI it sends (for loopback IP addresses any port matches)." }
     };
-    html_response(400, page("Authorization error", ctx.caller.user.as_ref(), markup))
+    HttpError::page(400, page("Authorization error", ctx.caller.user.as_ref(), markup).into_string())
 }

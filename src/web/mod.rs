@@ -10,9 +10,8 @@ pub mod workouts;
 use maud::{DOCTYPE, Markup, html};
 use rouille::Response;
 
-use crate::http::HttpError;
-use crate::server::Ctx;
-use crate::store::users::AuthUser;
+use crate::accounts::user::AuthUser;
+use crate::http::{Ctx, HttpError};
 
 const STYLESHEET: &str = include_str!("../../static/style.css");
 
@@ -65,7 +64,7 @@ pub fn html_response(status: u16, markup: Markup) -> Response {
 
 /// The CSRF field every form carries.
 pub fn csrf_field(ctx: &Ctx<'_>) -> Markup {
-    html! { input type="hidden" name=(crate::guard::CSRF_FIELD) value=(ctx.csrf_token()); }
+    html! { input type="hidden" name=(crate::http::CSRF_FIELD) value=(ctx.csrf_token()); }
 }
 
 /// Errors on pages: redirects pass through, the rest become a small page.
@@ -76,6 +75,9 @@ pub fn error_response(error: HttpError) -> Response {
             response = response.with_additional_header(name, value);
         }
         return response;
+    }
+    if let Some(html) = error.page {
+        return Response::html(html).with_status_code(error.status);
     }
     let message = error.text();
     let markup = page(

@@ -3,15 +3,14 @@
 
 use maud::{Markup, html};
 use rouille::Response;
-use serde_json::{Map, Value, json};
 
 use super::{csrf_field, html_response, page, see_other};
-use crate::accounts::LANGUAGES;
-use crate::accounts::profile::{apply_preferences, profile_fields, update_profile_and_preferences};
+use crate::accounts::profile::{PreferencesChange, apply_preferences, check_profile, update_profile_and_preferences};
+use crate::accounts::rules::LANGUAGES;
+use crate::accounts::user::{AuthUser, ProfileFields, User};
 use crate::dates::http_date;
-use crate::http::{self, HttpError};
-use crate::server::Ctx;
-use crate::store::users::{self, AuthUser, User};
+use crate::http::{self, Ctx, Form, HttpError};
+use crate::store::users;
 
 #[derive(Clone, Copy, PartialEq)]
 pub enum Tab {
@@ -40,26 +39,57 @@ fn current_user(ctx: &Ctx<'_>) -> Result<(AuthUser, User), HttpError> {
 pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let (auth, user) = current_user(ctx)?;
     let saved = http::query(ctx.req).text("saved").is_some();
-    Ok(html_response(200, page("Profile", Some(&auth), profile_markup(ctx, &user, &Map::new(), saved, None))))
+    let form = ProfileForm::stored(&user);
+    Ok(html_response(200, page("Profile", Some(&auth), profile_markup(ctx, &user, &form, saved, None))))
 }
 
-/// The form's values: what was just submitted, else what is stored.
-fn value<'v>(submitted: &'v Map<String, Value>, key: &str, stored: Option<&'v str>) -> &'v str {
-    submitted.get(key).and_then(Value::as_str).or(stored).unwrap_or("")
+/// What the form shows: what was just submitted, else what is stored.
+struct ProfileForm {
+    fields: ProfileFields,
+    timezone: String,
+    language: String,
+    imperial_units: bool,
 }
 
-fn profile_markup(
-    ctx: &Ctx<'_>,
-    user: &User,
-    submitted: &Map<String, Value>,
-    saved: bool,
-    error: Option<&str>,
-) -> Markup {
-    let p = &user.prefs;
-    let zone = value(submitted, "timezone", Some(&p.timezone));
-    let language = value(submitted, "language", Some(&p.language));
-    let imperial = submitted.get("imperial_units").and_then(Value::as_bool).unwrap_or(p.imperial_units);
-    let field = |key: &str, stored: &Option<String>| value(submitted, key, stored.as_deref()).to_string();
+impl ProfileForm {
+    fn stored(user: &User) -> ProfileForm {
+        ProfileForm {
+            fields: user.profile.clone(),
+            timezone: user.prefs.timezone.clone(),
+            language: user.prefs.language.clone(),
+            imperial_units: user.prefs.imperial_units,
+        }
+    }
+
+    fn submitted(form: &Form) -> ProfileForm {
+        let text = |key: &str| form.text(key).map(str::to_owned);
+        ProfileForm {
+            fields: ProfileFields {
+                first_name: text("first_name"),
+                last_name: text("last_name"),
+                bio: text("bio"),
+                location: text("location"),
+                birth_date: text("birth_date"),
+            },
+            timezone: text("timezone").unwrap_or_default(),
+            language: text("language").unwrap_or_default(),
+            imperial_units: form.text("imperial_units") == Some("true"),
+        }
+    }
+
+    fn preferences_change(&self) -> PreferencesChange {
+        PreferencesChange {
+            timezone: Some(self.timezone.clone()),
+            language: Some(self.language.clone()),
+            imperial_units: Some(self.imperial_units),
+            ..PreferencesChange::default()
+        }
+    }
+}
+
+fn profile_markup(ctx: &Ctx<'_>, user: &User, form: &ProfileForm, saved: bool, error: Option<&str>) -> Markup {
+    let shown = |value: &Option<String>| value.clone().unwrap_or_default();
+    let f = &form.fields;
     html! {
         (tabs(Tab::Profile))
         h1 { (user.username) }
@@ -73,27 +103,27 @@ fn profile_markup(
         h2 { "Edit your profile" }
         form method="post" action="/profile" {
             (csrf_field(ctx))
-            label { "First name" input name="first_name" maxlength="80" value=(field("first_name", &user.first_name)); }
-            label { "Last name" input name="last_name" maxlength="80" value=(field("last_name", &user.last_name)); }
-            label { "Location" input name="location" maxlength="80" value=(field("location", &user.location)); }
-            label { "Birth date" input type="date" name="birth_date" value=(field("birth_date", &user.birth_date)); }
-            label { "Bio" textarea name="bio" maxlength="200" { (field("bio", &user.bio)) } }
+            label { "First name" input name="first_name" maxlength="80" value=(shown(&f.first_name)); }
+            label { "Last name" input name="last_name" maxlength="80" value=(shown(&f.last_name)); }
+            label { "Location" input name="location" maxlength="80" value=(shown(&f.location)); }
+            label { "Birth date" input type="date" name="birth_date" value=(shown(&f.birth_date)); }
+            label { "Bio" textarea name="bio" maxlength="200" { (shown(&f.bio)) } }
             label {
                 "Time zone"
                 select name="timezone" {
                     @for name in jiff::tz::db().available() {
-                        option value=(name.as_str()) selected[name.as_str() == zone] { (name.as_str()) }
+                        option value=(name.as_str()) selected[name.as_str() == form.timezone] { (name.as_str()) }
                     }
                 }
             }
             label {
                 "Language"
                 select name="language" {
-                    @for code in LANGUAGES { option value=(code) selected[*code == language] { (code) } }
+                    @for (code, native) in LANGUAGES { option value=(code) selected[*code == form.language] { (native) } }
                 }
             }
             label.check {
-                input type="checkbox" name="imperial_units" value="true" checked[imperial];
+                input type="checkbox" name="imperial_units" value="true" checked[form.imperial_units];
                 span { "Imperial units (miles, feet)" }
             }
             button type="submit" { "Save" }
@@ -103,26 +133,15 @@ fn profile_markup(
 
 pub fn save(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let (auth, user) = current_user(ctx)?;
-    let text = |key: &str| json!(ctx.form.text(key).unwrap_or(""));
-    let submitted: Map<String, Value> = [
-        ("first_name", text("first_name")),
-        ("last_name", text("last_name")),
-        ("location", text("location")),
-        ("birth_date", text("birth_date")),
-        ("bio", text("bio")),
-        ("timezone", text("timezone")),
-        ("language", text("language")),
-        ("imperial_units", json!(ctx.form.text("imperial_units") == Some("true"))),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    let checked =
-        profile_fields(&submitted).and_then(|fields| Ok((fields, apply_preferences(&user.prefs, &submitted)?)));
+    let form = ProfileForm::submitted(&ctx.form);
+    let checked = check_profile(form.fields.clone()).map_err(|problems| problems.to_string()).and_then(|fields| {
+        let preferences = apply_preferences(&user.prefs, &form.preferences_change()).map_err(|e| e.to_string())?;
+        Ok((fields, preferences))
+    });
     let (fields, preferences) = match checked {
         Ok(valid) => valid,
         Err(error) => {
-            let markup = profile_markup(ctx, &user, &submitted, false, Some(&error));
+            let markup = profile_markup(ctx, &user, &form, false, Some(&error));
             return Ok(html_response(400, page("Profile", Some(&auth), markup)));
         }
     };

@@ -3,16 +3,15 @@
 
 use maud::{Markup, html};
 use rouille::Response;
-use serde_json::{Map, Value, json};
 
 use super::profile::{Tab, tabs};
 use super::{csrf_field, html_response, page, see_other};
+use crate::api::Paging;
 use crate::dates::timedelta;
-use crate::http::{self, HttpError};
-use crate::server::Ctx;
-use crate::store::workouts::{self as store, WorkoutFilter, WorkoutOrder};
-use crate::store::{sports, users};
-use crate::workouts::{self as domain, Upload};
+use crate::http::{self, Ctx, HttpError};
+use crate::sports::{Sport, SportPreferences};
+use crate::store::{lists, sports, users};
+use crate::workouts::{FileUpload, WorkoutFields, WorkoutFilter, WorkoutOrder, create_from_file};
 
 const PER_PAGE: i64 = 20;
 
@@ -25,11 +24,11 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
 fn render(ctx: &Ctx<'_>, status: u16, notice: Option<&str>, error: Option<&str>) -> Result<Response, HttpError> {
     let auth = ctx.caller.user()?.clone();
     let user = users::by_id(&ctx.db, auth.id)?.ok_or_else(|| HttpError::redirect("/login"))?;
-    let page_number = crate::api::page_param(&http::query(ctx.req));
+    let paging = Paging::fixed(&http::query(ctx.req), PER_PAGE);
+    let page_number = paging.page;
     let filter = WorkoutFilter::of_user(user.id);
-    let total = store::count(&ctx.db, &filter)?;
-    let workouts =
-        store::page(&ctx.db, &filter, WorkoutOrder::WorkoutDate, false, PER_PAGE, (page_number - 1) * PER_PAGE)?;
+    let total = lists::count(&ctx.db, &filter)?;
+    let workouts = lists::page(&ctx.db, &filter, WorkoutOrder::WorkoutDate, false, PER_PAGE, paging.offset())?;
     let sports = sports::all(&ctx.db, Some(user.id))?;
     let label = |id: i64| sports.iter().find(|(s, _)| s.id == id).map_or("", |(s, _)| s.label.as_str());
     let local = |at: i64| {
@@ -76,7 +75,7 @@ fn render(ctx: &Ctx<'_>, status: u16, notice: Option<&str>, error: Option<&str>)
     Ok(html_response(status, page("Workouts", Some(&auth), markup)))
 }
 
-fn upload_form(ctx: &Ctx<'_>, sports: &[(sports::Sport, Option<sports::SportPreferences>)]) -> Markup {
+fn upload_form(ctx: &Ctx<'_>, sports: &[(Sport, Option<SportPreferences>)]) -> Markup {
     html! {
         form.card method="post" action="/profile/workouts" enctype="multipart/form-data" {
             (csrf_field(ctx))
@@ -99,24 +98,17 @@ pub fn upload(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let user = users::by_id(&ctx.db, ctx.caller.user()?.id)?.ok_or_else(|| HttpError::redirect("/login"))?;
     let form = std::mem::take(&mut ctx.form);
     let file = form.file("file");
-    let file_name = file.and_then(|f| f.filename.as_deref()).unwrap_or("");
-    let content = file.map_or(&[][..], |f| &f.data[..]);
-    let mut data = Map::new();
-    data.insert("sport_id".into(), json!(form.text("sport_id").and_then(|s| s.parse::<i64>().ok())));
-    if let Some(title) = form.text("title").filter(|t| !t.trim().is_empty()) {
-        data.insert("title".into(), Value::String(title.to_string()));
-    }
+    let upload = FileUpload {
+        sport_id: form.text("sport_id").and_then(|s| s.trim().parse().ok()).unwrap_or(0),
+        file_name: file.and_then(|f| f.filename.as_deref()).unwrap_or(""),
+        content: file.map_or(&[][..], |f| &f.data[..]),
+        fields: WorkoutFields {
+            title: form.text("title").filter(|t| !t.trim().is_empty()).map(str::to_owned),
+            ..WorkoutFields::default()
+        },
+    };
     let config = crate::store::app_config::get(&ctx.db)?;
-    let created = domain::check_file_name(file_name)
-        .and_then(|()| {
-            if content.len() as i64 > config.max_single_file_size {
-                Err(HttpError::message(413, "fail", "the file is larger than this server accepts"))
-            } else {
-                Ok(())
-            }
-        })
-        .and_then(|()| domain::create_from_file(&mut ctx.db, &user, &data, &Upload { file_name, content }, ctx.now));
-    match created {
+    match create_from_file(&mut ctx.db, &user, &upload, &config, ctx.now).map_err(HttpError::from) {
         Ok(_) => Ok(see_other("/profile/workouts?uploaded=1")),
         Err(e) if e.status >= 500 => Err(e),
         Err(e) => render(ctx, e.status, None, Some(&e.text())),

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use jiff::civil::Weekday;
 use jiff::tz::TimeZone;
 
-use crate::store::workouts::StatRow;
+use super::model::StatRow;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Period {

@@ -1,132 +1,31 @@
-//! Who may call what. Every route is declared once in [`table::ROUTES`] with
-//! its [`Access`]; [`admit`] resolves the caller before the handler runs, so
+//! Who is calling, and may they: [`admit`] resolves the caller of a
+//! request against the route's [`Access`] before the handler runs, so
 //! handlers never look at tokens, cookies or CSRF fields themselves.
 //!
 //! The order of checks follows FitTrackee's guard (API.md §4.1):
 //! credentials → token (first-party JWT first, then OAuth) → scope → active
 //! → suspended → role.
 
-pub mod table;
-
-use crate::accounts::{Role, jwt};
-use crate::crypto::{base64url, ct_eq, hmac_sha256, random_secret, sha256};
-use crate::http::{self, HttpError};
+use super::access::{Access, SignIn};
+use super::context::{CSRF_FIELD, Caller, NO_AUTH, SESSION_COOKIE, Via};
+use super::{Ctx, HttpError, cookie, is_multipart, parse_form};
+use crate::accounts::jwt;
+use crate::accounts::user::{AuthUser, Role};
+use crate::crypto::{ct_eq, random_secret, sha256};
 use crate::oauth::scopes::{self, Scope};
-use crate::server::Ctx;
-use crate::store::users::AuthUser;
 use crate::store::{oauth, sessions};
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Access {
-    /// Anyone; credentials are not even read.
-    Public,
-    /// A first-party JWT only: OAuth tokens never pass.
-    FirstParty { suspended_ok: bool },
-    /// A first-party JWT (full access), or an OAuth access token holding `scope`.
-    Scoped { scope: Scope, min_role: Role, suspended_ok: bool, anonymous_ok: bool },
-    /// A browser page, signed in by session cookie. Every POST must carry the
-    /// session's CSRF token; the guard reads and checks the form.
-    Page { login: bool, suspended_ok: bool },
-}
-
-impl Access {
-    pub const fn scope(scope: Scope) -> Access {
-        Access::Scoped { scope, min_role: Role::User, suspended_ok: false, anonymous_ok: false }
-    }
-
-    pub const fn first_party() -> Access {
-        Access::FirstParty { suspended_ok: false }
-    }
-
-    pub const fn signed_in_page() -> Access {
-        Access::Page { login: true, suspended_ok: true }
-    }
-
-    pub const fn open_page() -> Access {
-        Access::Page { login: false, suspended_ok: true }
-    }
-
-    /// Suspended users pass too.
-    pub const fn suspended_ok(self) -> Access {
-        match self {
-            Access::Scoped { scope, min_role, anonymous_ok, .. } => {
-                Access::Scoped { scope, min_role, suspended_ok: true, anonymous_ok }
-            }
-            Access::FirstParty { .. } => Access::FirstParty { suspended_ok: true },
-            Access::Page { login, .. } => Access::Page { login, suspended_ok: true },
-            Access::Public => Access::Public,
-        }
-    }
-
-    /// Signed-in users only, not suspended.
-    pub const fn not_suspended(self) -> Access {
-        match self {
-            Access::Page { login, .. } => Access::Page { login, suspended_ok: false },
-            other => other,
-        }
-    }
-
-    /// Callers without credentials pass as anonymous.
-    pub const fn anonymous_ok(self) -> Access {
-        match self {
-            Access::Scoped { scope, min_role, suspended_ok, .. } => {
-                Access::Scoped { scope, min_role, suspended_ok, anonymous_ok: true }
-            }
-            other => other,
-        }
-    }
-
-    pub const fn min_role(self, role: Role) -> Access {
-        match self {
-            Access::Scoped { scope, suspended_ok, anonymous_ok, .. } => {
-                Access::Scoped { scope, min_role: role, suspended_ok, anonymous_ok }
-            }
-            other => other,
-        }
-    }
-}
-
-/// The resolved caller of a request.
-#[derive(Debug, Clone, Default)]
-pub struct Caller {
-    pub user: Option<AuthUser>,
-    pub via: Via,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub enum Via {
-    #[default]
-    Nothing,
-    /// A first-party JWT naming this session.
-    FirstParty { session_id: i64 },
-    /// An OAuth access token.
-    OAuth { grant_id: i64 },
-    /// A browser session cookie.
-    Browser { session_id: i64 },
-}
-
-impl Caller {
-    /// The signed-in user; routes that admit anonymous callers must not use it.
-    pub fn user(&self) -> Result<&AuthUser, HttpError> {
-        self.user.as_ref().ok_or_else(|| HttpError::unauthorized(NO_AUTH))
-    }
-}
-
-pub const NO_AUTH: &str = "provide a valid auth token";
 pub const SUSPENDED: &str = "you do not have permissions, your account is suspended";
 pub const NO_PERMISSION: &str = "you do not have permissions";
 pub const REALM: &str = "Bearer realm=\"fittrackee\"";
 const INVALID_TOKEN: &str = "The access token provided is expired, revoked, malformed, or invalid for other reasons.";
 const INSUFFICIENT_SCOPE: &str = "The request requires higher privileges than provided by the access token.";
 
-pub const SESSION_COOKIE: &str = "ft_session";
-pub const CSRF_FIELD: &str = "csrf_token";
-
 /// Resolves and checks the caller of `ctx` against `access`.
 pub fn admit(ctx: &mut Ctx<'_>, access: Access) -> Result<(), HttpError> {
     match access {
         Access::Public => Ok(()),
-        Access::Page { login, suspended_ok } => admit_browser(ctx, login, suspended_ok),
+        Access::Page { sign_in, suspended_ok, first } => admit_browser(ctx, sign_in, suspended_ok, first),
         Access::FirstParty { suspended_ok } => {
             let token = match bearer_token(ctx) {
                 Bearer::Absent => return Err(no_credentials()),
@@ -244,8 +143,13 @@ fn insufficient_scope(scope: Scope) -> HttpError {
 
 /// Browser pages: the session cookie says who is signed in; a POST must
 /// carry the CSRF token bound to that cookie.
-fn admit_browser(ctx: &mut Ctx<'_>, login: bool, suspended_ok: bool) -> Result<(), HttpError> {
-    let cookie = http::cookie(ctx.req, SESSION_COOKIE).filter(|c| !c.is_empty());
+fn admit_browser(
+    ctx: &mut Ctx<'_>,
+    sign_in: SignIn,
+    suspended_ok: bool,
+    first: Option<super::access::PreCheck>,
+) -> Result<(), HttpError> {
+    let cookie = cookie(ctx.req, SESSION_COOKIE).filter(|c| !c.is_empty());
     match cookie {
         Some(value) => {
             ctx.browser_id = value.to_string();
@@ -260,29 +164,35 @@ fn admit_browser(ctx: &mut Ctx<'_>, login: bool, suspended_ok: bool) -> Result<(
         }
     }
     if ctx.req.method() == "POST" {
-        // Multipart forms carry workout files: the upload limit applies.
-        let mut limit = ctx.app.config.max_request_size;
-        if http::is_multipart(ctx.req) {
-            limit = limit.max(crate::store::app_config::get(&ctx.db)?.max_zip_file_size.max(0) as u64);
-        }
-        ctx.form = http::parse_form(ctx.req, &ctx.body(limit)?)?;
-        let sent = ctx.form.text(CSRF_FIELD).unwrap_or("");
-        if cookie.is_none() || !ct_eq(sent.as_bytes(), csrf_token(ctx).as_bytes()) {
-            return Err(HttpError::forbidden(
-                "this form has expired or was not sent by this site: reload the page and try again",
-            ));
-        }
+        read_checked_form(ctx, cookie.is_some())?;
+    }
+    if let Some(check) = first {
+        check(ctx)?;
     }
     match &ctx.caller.user {
-        None if login => Err(login_redirect(ctx)),
+        None if sign_in == SignIn::Required => Err(login_redirect(ctx)),
         Some(user) if user.suspended && !suspended_ok => Err(HttpError::forbidden(SUSPENDED)),
         _ => Ok(()),
     }
 }
 
-/// The CSRF token of this browser: an HMAC of its session cookie.
-pub fn csrf_token(ctx: &Ctx<'_>) -> String {
-    base64url(&hmac_sha256(&ctx.app.keys.csrf, ctx.browser_id.as_bytes()))
+/// The form of a browser POST, refused unless it carries this browser's
+/// CSRF token. Multipart forms carry workout files: the upload limit applies.
+fn read_checked_form(ctx: &mut Ctx<'_>, had_cookie: bool) -> Result<(), HttpError> {
+    let limit = if is_multipart(ctx.req) {
+        let config = crate::store::app_config::get(&ctx.db)?;
+        crate::workouts::upload::request_limit(&config).max(ctx.app.config.max_request_size)
+    } else {
+        ctx.app.config.max_request_size
+    };
+    ctx.form = parse_form(ctx.req, &ctx.body(limit)?)?;
+    let sent = ctx.form.text(CSRF_FIELD).unwrap_or("");
+    if !had_cookie || !ct_eq(sent.as_bytes(), ctx.csrf_token().as_bytes()) {
+        return Err(HttpError::forbidden(
+            "this form has expired or was not sent by this site: reload the page and try again",
+        ));
+    }
+    Ok(())
 }
 
 /// Signed-out visitors of a page that needs a login go to the login page and

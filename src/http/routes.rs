@@ -2,16 +2,16 @@
 //!
 //! Reading guide: `Public` needs nothing; `first_party()` takes only a
 //! first-party JWT (OAuth tokens never pass); `scope(S)` takes a first-party
-//! JWT or an OAuth token holding S, refined by `.suspended_ok()`,
-//! `.anonymous_ok()` and `.min_role(..)`; pages are browser-session routes
-//! whose forms are CSRF-checked. Path parameters: `{name}` is any segment,
-//! `{name:int}` an integer.
+//! JWT or an OAuth token holding S, refined by `.anonymous_ok()` and
+//! `.min_role(..)`; pages are browser-session routes whose forms are
+//! CSRF-checked. Suspended users are refused unless `.suspended_ok()`.
+//! Path parameters: `{name}` is any segment, `{name:int}` an integer.
 
-use super::Access;
-use super::Access::Public;
-use crate::accounts::Role::{Admin, Moderator};
+use super::Handler;
+use super::access::Access;
+use super::access::Access::Public;
+use crate::accounts::user::Role::{Admin, Moderator};
 use crate::oauth::scopes::Scope::*;
-use crate::server::Handler;
 use crate::{api, web};
 
 pub struct Route {
@@ -86,13 +86,8 @@ pub static ROUTES: &[Route] = &[
         api::workouts::chart_data,
     ),
     route(GET, "/api/workouts/{workout_id}/gpx", Access::scope(WorkoutsRead).anonymous_ok(), api::workouts::gone),
-    route(GET, "/api/workouts/{workout_id}/gpx/download", Access::scope(WorkoutsRead), api::workouts::gpx_download),
-    route(
-        GET,
-        "/api/workouts/{workout_id}/original/download",
-        Access::scope(WorkoutsRead),
-        api::workouts::original_download,
-    ),
+    route(GET, "/api/workouts/{workout_id}/gpx/download", Access::scope(WorkoutsRead), api::workouts::download),
+    route(GET, "/api/workouts/{workout_id}/original/download", Access::scope(WorkoutsRead), api::workouts::download),
     route(
         GET,
         "/api/users/{username}/workouts",
@@ -137,24 +132,34 @@ pub static ROUTES: &[Route] = &[
     route(POST, "/login", Access::open_page(), web::auth::login),
     route(GET, "/register", Access::open_page(), web::auth::register_page),
     route(POST, "/register", Access::open_page(), web::auth::register),
-    route(GET, "/logout", Access::signed_in_page(), web::auth::logout_page),
-    route(POST, "/logout", Access::signed_in_page(), web::auth::logout),
-    route(GET, "/profile", Access::signed_in_page(), web::profile::show),
-    route(POST, "/profile", Access::signed_in_page(), web::profile::save),
-    route(GET, "/profile/workouts", Access::signed_in_page(), web::workouts::list),
-    route(POST, "/profile/workouts", Access::signed_in_page().not_suspended(), web::workouts::upload),
-    route(GET, "/profile/apps", Access::signed_in_page(), web::apps::list),
-    route(GET, "/profile/apps/new", Access::signed_in_page().not_suspended(), web::apps::new_form),
-    route(POST, "/profile/apps/new", Access::signed_in_page().not_suspended(), web::apps::create),
-    route(GET, "/profile/apps/{id:int}", Access::signed_in_page(), web::apps::show),
-    route(GET, "/profile/apps/{id:int}/revoke", Access::signed_in_page(), web::apps::confirm_revoke),
-    route(POST, "/profile/apps/{id:int}/revoke", Access::signed_in_page(), web::apps::revoke),
-    route(GET, "/profile/apps/{id:int}/delete", Access::signed_in_page(), web::apps::confirm_delete),
-    route(POST, "/profile/apps/{id:int}/delete", Access::signed_in_page(), web::apps::delete),
-    route(POST, "/profile/apps/grants/{id:int}/revoke", Access::signed_in_page(), web::apps::revoke_grant),
-    // The consent page: validated before sign-in (a bad request never redirects).
-    route(GET, "/profile/apps/authorize", Access::open_page(), web::consent::show),
-    route(POST, "/profile/apps/authorize", Access::signed_in_page().not_suspended(), web::consent::decide),
+    route(GET, "/logout", Access::signed_in_page().suspended_ok(), web::auth::logout_page),
+    route(POST, "/logout", Access::signed_in_page().suspended_ok(), web::auth::logout),
+    route(GET, "/profile", Access::signed_in_page().suspended_ok(), web::profile::show),
+    route(POST, "/profile", Access::signed_in_page().suspended_ok(), web::profile::save),
+    route(GET, "/profile/workouts", Access::signed_in_page().suspended_ok(), web::workouts::list),
+    route(POST, "/profile/workouts", Access::signed_in_page(), web::workouts::upload),
+    route(GET, "/profile/apps", Access::signed_in_page().suspended_ok(), web::apps::list),
+    route(GET, "/profile/apps/new", Access::signed_in_page(), web::apps::new_form),
+    route(POST, "/profile/apps/new", Access::signed_in_page(), web::apps::create),
+    route(GET, "/profile/apps/{id:int}", Access::signed_in_page().suspended_ok(), web::apps::show),
+    route(GET, "/profile/apps/{id:int}/revoke", Access::signed_in_page().suspended_ok(), web::apps::confirm_revoke),
+    route(POST, "/profile/apps/{id:int}/revoke", Access::signed_in_page().suspended_ok(), web::apps::revoke),
+    route(GET, "/profile/apps/{id:int}/delete", Access::signed_in_page().suspended_ok(), web::apps::confirm_delete),
+    route(POST, "/profile/apps/{id:int}/delete", Access::signed_in_page().suspended_ok(), web::apps::delete),
+    route(
+        POST,
+        "/profile/apps/grants/{id:int}/revoke",
+        Access::signed_in_page().suspended_ok(),
+        web::apps::revoke_grant,
+    ),
+    // The consent page: a bad request is refused before sign-in (and never redirected).
+    route(
+        GET,
+        "/profile/apps/authorize",
+        Access::signed_in_page().checked_before_sign_in(web::consent::check_request),
+        web::consent::show,
+    ),
+    route(POST, "/profile/apps/authorize", Access::signed_in_page(), web::consent::decide),
 ];
 
 pub enum Match {
@@ -234,15 +239,13 @@ mod tests {
     #[test]
     fn json_routes_never_use_browser_sessions_and_pages_never_take_tokens() {
         for route in ROUTES {
-            let is_page = matches!(route.access, Access::Page { .. });
             if crate::http::is_api_path(route.path) {
-                assert!(!is_page, "{} {} is an API route guarded like a page", route.method, route.path);
+                assert!(!route.access.is_page(), "{} {} is an API route guarded like a page", route.method, route.path);
             } else {
+                let (method, path) = (route.method, route.path);
                 assert!(
-                    is_page || route.access == Public,
-                    "{} {} is a page that takes tokens",
-                    route.method,
-                    route.path
+                    route.access.is_page() || route.access.is_public(),
+                    "{method} {path} is a page that takes tokens"
                 );
             }
         }

@@ -1,0 +1,184 @@
+//! Workouts (`workouts:*`): single workouts, uploads, manual workouts,
+//! changes, charts and file downloads; lists in `list`.
+
+mod json;
+mod list;
+pub mod request;
+
+use rouille::Response;
+use serde_json::json;
+
+pub use json::{View, can_see, chart_point, full_json, record_json};
+pub use list::{list, user_workouts};
+
+use super::json_object;
+use crate::accounts::user::User;
+use crate::http::{self, Ctx, Form, HttpError};
+use crate::numbers::readable_size;
+use crate::store::{app_config, points as stored_points, users, workouts as store};
+use crate::workouts::{self as domain, FileUpload, Workout, upload};
+use json::ChartView;
+
+fn not_found_data(key: &str, empty: serde_json::Value) -> HttpError {
+    HttpError::new(404, json!({ "status": "not found", "data": { key: empty } }))
+}
+
+fn workout_not_found() -> HttpError {
+    not_found_data("workouts", json!([]))
+}
+
+/// The workout of the path, if the caller may see it.
+fn visible_workout(ctx: &Ctx<'_>) -> Result<Workout, HttpError> {
+    let workout = store::by_short_id(&ctx.db, ctx.param(0))?.ok_or_else(workout_not_found)?;
+    if !can_see(&workout, ctx.caller.user.as_ref()) {
+        return Err(workout_not_found());
+    }
+    Ok(workout)
+}
+
+/// The caller's own workout: others who can see it get 403, the rest 404.
+fn own_workout(ctx: &Ctx<'_>) -> Result<(Workout, User), HttpError> {
+    let workout = visible_workout(ctx)?;
+    let caller = ctx.caller.user()?;
+    if workout.user_id != caller.id {
+        return Err(HttpError::forbidden(http::guard::NO_PERMISSION));
+    }
+    let user = users::by_id(&ctx.db, caller.id)?.ok_or_else(workout_not_found)?;
+    Ok((workout, user))
+}
+
+/// The caller's account, as the domain needs it.
+fn caller_account(ctx: &Ctx<'_>) -> Result<User, HttpError> {
+    users::by_id(&ctx.db, ctx.caller.user()?.id)?.ok_or_else(HttpError::invalid_payload)
+}
+
+/// One workout in FitTrackee's envelope; the owner is read afresh (a
+/// change may have moved their totals).
+fn one_workout(ctx: &Ctx<'_>, w: &Workout, status: u16, word: &str) -> Result<Response, HttpError> {
+    let owner = users::by_id(&ctx.db, w.user_id)?.ok_or_else(workout_not_found)?;
+    let view = View::load(&ctx.db, ctx.caller.user.as_ref(), &owner)?;
+    let body = json!({ "status": word, "data": { "workouts": [full_json(&ctx.db, w, &view)?] } });
+    Ok(http::json(status, &body))
+}
+
+pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let workout = visible_workout(ctx)?;
+    one_workout(ctx, &workout, 200, "success")
+}
+
+pub fn create(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let config = app_config::get(&ctx.db)?;
+    let form = read_upload(ctx, upload::request_limit(&config))?;
+    let file = form.file("file").ok_or_else(|| HttpError::message(400, "fail", "no file part"))?;
+    let file_name = file.filename.as_deref().unwrap_or("");
+    upload::check_file(file_name, file.data.len() as u64, &config)?;
+    let data = form
+        .text("data")
+        .and_then(request::lenient_json)
+        .and_then(|v| v.as_object().cloned())
+        .ok_or_else(HttpError::invalid_payload)?;
+    let upload = FileUpload {
+        sport_id: request::sport_id(data.get("sport_id"))?,
+        file_name,
+        content: &file.data,
+        fields: request::fields(&data)?,
+    };
+    let user = caller_account(ctx)?;
+    let workout = domain::create_from_file(&mut ctx.db, &user, &upload, &config, ctx.now)?;
+    one_workout(ctx, &workout, 201, "created")
+}
+
+/// The multipart body of an upload, read within the upload limit.
+fn read_upload(ctx: &Ctx<'_>, limit: u64) -> Result<Form, HttpError> {
+    let body = ctx.body(limit).map_err(|e| {
+        if e.status != 413 {
+            return e;
+        }
+        let size = http::declared_length(ctx.req).map(|s| format!("({}) ", readable_size(s))).unwrap_or_default();
+        let message = format!("Error during workout upload, file size {size}exceeds {}.", readable_size(limit));
+        HttpError::message(413, "fail", message)
+    })?;
+    http::parse_form(ctx.req, &body)
+}
+
+pub fn create_manual(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let new = request::manual_workout(&json_object(ctx)?)?;
+    let user = caller_account(ctx)?;
+    let workout = domain::create_manual(&mut ctx.db, &user, &new, ctx.now)?;
+    one_workout(ctx, &workout, 201, "created")
+}
+
+pub fn update(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let (workout, user) = own_workout(ctx)?;
+    let change = request::workout_change(&json_object(ctx)?)?;
+    let workout = domain::update(&mut ctx.db, &user, &workout, &change, ctx.now)?;
+    one_workout(ctx, &workout, 200, "success")
+}
+
+pub fn delete(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let (workout, _) = own_workout(ctx)?;
+    domain::delete(&mut ctx.db, &workout)?;
+    Ok(Response::empty_204())
+}
+
+pub fn refresh(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let (workout, user) = own_workout(ctx)?;
+    let workout = domain::refresh(&mut ctx.db, &user, &workout, ctx.now)?;
+    one_workout(ctx, &workout, 200, "success")
+}
+
+/// `GET …/gpx`: removed upstream.
+pub fn gone(_ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    Ok(http::json(410, &json!({})))
+}
+
+pub fn chart_data(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let id = ctx.param(0).to_string();
+    let not_found = |message: String| {
+        HttpError::new(404, json!({ "status": "not found", "data": { "chart_data": "" }, "message": message }))
+    };
+    let workout = store::by_short_id(&ctx.db, &id)?
+        .filter(|w| can_see(w, ctx.caller.user.as_ref()))
+        .ok_or_else(|| not_found(format!("workout not found (id: {id})")))?;
+    let owner = users::by_id(&ctx.db, workout.user_id)?.ok_or_else(workout_not_found)?;
+    let view = View::load(&ctx.db, ctx.caller.user.as_ref(), &owner)?;
+    if !view.sees(workout.visibility.analysis) {
+        return Err(not_found(format!("workout not found (id: {id})")));
+    }
+    // Computed at upload: a chart never reads the file again.
+    let Some(stored) = stored_points::load(&ctx.db, workout.id)? else {
+        return Err(not_found(format!("no file for this workout (id: {id})")));
+    };
+    let shown = ChartView {
+        sport_id: workout.sport_id,
+        display: view.display(workout.sport_id),
+        hr: view.sees(owner.prefs.hr_visibility),
+        map: view.sees(workout.visibility.map),
+    };
+    let points: Vec<serde_json::Value> = stored.iter().map(|p| chart_point(p, &shown)).collect();
+    Ok(super::ok(json!({ "status": "success", "message": "", "data": { "chart_data": points } })))
+}
+
+/// `…/gpx/download` and `…/original/download`: the owner's file, as an attachment.
+pub fn download(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let id = ctx.param(0);
+    let workout = store::by_short_id(&ctx.db, id)?
+        .filter(|w| ctx.caller.user.as_ref().is_some_and(|u| u.id == w.user_id))
+        .ok_or_else(|| {
+            let message = format!("workout not found (id: {id})");
+            HttpError::new(404, json!({ "status": "not found", "data": { "workout": [] }, "message": message }))
+        })?;
+    let (name, content) = store::file(&ctx.db, workout.id)?.ok_or_else(|| {
+        let message = format!("no original file for workout (id: {id})");
+        HttpError::new(404, json!({ "status": "not found", "data": { "original_file": [] }, "message": message }))
+    })?;
+    let mime = match crate::files::extension(&name).as_deref() {
+        Some("fit") => "application/vnd.ant.fit",
+        Some("kml") => "application/vnd.google-earth.kml+xml",
+        Some("kmz") => "application/vnd.google-earth.kmz",
+        Some("tcx") => "application/vnd.garmin.tcx+xml",
+        _ => "application/gpx+xml",
+    };
+    Ok(Response::from_data(mime, content)
+        .with_content_disposition_attachment(&http::headers::attachment_name(&name, "workout.gpx")))
+}

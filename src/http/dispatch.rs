@@ -1,0 +1,98 @@
+//! One request, start to finish: route → guard → handler → a last check of
+//! the headers → security headers → one log line.
+
+use std::time::Instant;
+
+use rouille::{Request, Response};
+
+use super::context::{Caller, Ctx};
+use super::routes::{self, Match};
+use super::{Form, HttpError, guard, headers, is_api_path};
+use crate::app::App;
+use crate::log;
+use crate::web;
+
+/// One request, start to finish.
+pub fn handle(app: &App, req: &Request) -> Response {
+    let started = Instant::now();
+    let raw_url = req.raw_url();
+    let path = raw_url.split('?').next().unwrap_or("");
+    let response = with_security_headers(safe_headers(dispatch(app, req, path), is_api_path(path)));
+    // Method, path without query, status, time: never a token, code or secret.
+    crate::log::write_line(&format!(
+        "{} {} {} {:.1}ms",
+        log::escape(req.method()),
+        log::escape(path),
+        response.status_code,
+        started.elapsed().as_secs_f64() * 1000.0
+    ));
+    response
+}
+
+/// The last check of an answer: a header that would carry a control byte
+/// (which the HTTP layer would drop, a redirect without its target) means a
+/// handler echoed input it did not validate. Refused whole, and logged.
+fn safe_headers(response: Response, api: bool) -> Response {
+    let unsafe_header = response.headers.iter().find(|(_, value)| !headers::is_safe_value(value));
+    let Some((name, value)) = unsafe_header else {
+        return response;
+    };
+    log::security("unsafe_header", &[("header", name), ("value", value)]);
+    let error = HttpError::bad_request("the request cannot be answered: it puts control characters in a header");
+    if api { error.into_response() } else { web::error_response(error) }
+}
+
+fn dispatch(app: &App, req: &Request, path: &str) -> Response {
+    let api = is_api_path(path);
+    let refuse = |error: HttpError| if api { error.into_response() } else { web::error_response(error) };
+    match routes::find(req.method(), path) {
+        Match::Found(route, params) => {
+            let db = match app.store.conn() {
+                Ok(db) => db,
+                Err(e) => return refuse(e.into()),
+            };
+            let mut ctx = Ctx {
+                app,
+                req,
+                now: crate::clock::now(),
+                params,
+                caller: Caller::default(),
+                db,
+                form: Form::default(),
+                browser_id: String::new(),
+                cookies: Vec::new(),
+            };
+            let result = guard::admit(&mut ctx, route.access).and_then(|()| (route.handler)(&mut ctx));
+            let response = result.unwrap_or_else(refuse);
+            ctx.cookies
+                .into_iter()
+                .fold(response, |response, cookie| response.with_additional_header("Set-Cookie", cookie))
+        }
+        Match::WrongMethod(allowed) => {
+            let allow = allowed.join(", ");
+            refuse(
+                HttpError::message(405, "error", "the method is not allowed for the requested URL")
+                    .with_header("Allow", allow),
+            )
+        }
+        Match::NotFound => refuse(HttpError::not_found("the requested URL was not found on the server")),
+    }
+}
+
+/// Headers every answer carries: no framing, no sniffing, no referrer, and
+/// nothing cached unless the handler said otherwise (static files).
+fn with_security_headers(mut response: Response) -> Response {
+    let has = |r: &Response, name: &str| r.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+    if !has(&response, "Cache-Control") {
+        response =
+            response.with_additional_header("Cache-Control", "no-store").with_additional_header("Pragma", "no-cache");
+    }
+    response
+        .with_additional_header("X-Frame-Options", "DENY")
+        .with_additional_header(
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
+        )
+        .with_additional_header("Referrer-Policy", "no-referrer")
+        .with_additional_header("X-Content-Type-Options", "nosniff")
+}

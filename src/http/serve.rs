@@ -1,0 +1,72 @@
+//! Serving: bind the socket, print the start-up line, hand every request to
+//! the dispatcher on a pool of workers.
+
+use std::sync::Arc;
+
+use crate::app::App;
+use crate::config::Config;
+
+/// Binds the listening socket and serves until the process ends.
+pub fn serve(app: App) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    crate::memory::tune_allocator();
+    let app = Arc::new(app);
+    let workers = app.config.workers;
+    let handler_app = Arc::clone(&app);
+    let server = rouille::Server::new(app.config.listen, move |req| super::dispatch::handle(&handler_app, req))?
+        .pool_size(workers);
+    println!("{}", startup_line(&app.config, server.server_addr()));
+    if let Some(warning) = transport_warning(&app.config) {
+        eprintln!("{warning}");
+    }
+    server.run();
+    Ok(())
+}
+
+fn startup_line(config: &Config, bound: std::net::SocketAddr) -> String {
+    let public = match &config.public_url {
+        Some(url) => url.clone(),
+        None => "taken from each request's Host header (set public_url to fix it)".to_string(),
+    };
+    format!(
+        "fittrackee {} listening on http://{bound}, database {}, public URL {public}",
+        env!("CARGO_PKG_VERSION"),
+        config.database.display()
+    )
+}
+
+fn transport_warning(config: &Config) -> Option<String> {
+    let plain_http = config.public_url.as_deref().is_none_or(|url| url.starts_with("http://"));
+    (plain_http && config.listens_beyond_loopback()).then(|| {
+        format!(
+            "warning: listening on {} beyond loopback with a plain-http public URL: passwords and tokens \
+             would cross the network unencrypted. Put a TLS proxy in front and set public_url = \"https://…\"",
+            config.listen
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_startup_line_names_address_database_and_public_url() {
+        let config = Config::default();
+        let line = startup_line(&config, config.listen);
+        assert!(line.contains("listening on http://127.0.0.1:5000"), "{line}");
+        assert!(line.contains("database ./fittrackee.db"), "{line}");
+        assert!(line.contains("public URL taken from each request's Host header"), "{line}");
+    }
+
+    #[test]
+    fn plain_http_beyond_loopback_is_warned_about() {
+        let mut config = Config::default();
+        assert_eq!(transport_warning(&config), None);
+        config.listen = "0.0.0.0:5000".parse().unwrap();
+        assert!(transport_warning(&config).is_some());
+        config.public_url = Some("http://fit.lan".into());
+        assert!(transport_warning(&config).is_some());
+        config.public_url = Some("https://fit.example.org".into());
+        assert_eq!(transport_warning(&config), None);
+    }
+}
