@@ -20,6 +20,7 @@
 #[allow(dead_code)]
 #[path = "../tests/it/support/http.rs"]
 mod http;
+#[allow(dead_code)]
 #[path = "../tests/it/support/samples.rs"]
 mod samples;
 
@@ -133,26 +134,9 @@ fn create_workouts(addr: &str, jwt: &str, count: usize) -> Result<()> {
 }
 
 /// A run of `points` track points, one per second, with elevation and heart rate.
+/// A ride of `points` points, 5 s apart.
 fn gpx(points: usize) -> String {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gpx version=\"1.1\" creator=\"benchkit\" \
-         xmlns=\"http://www.topografix.com/GPX/1/1\" \
-         xmlns:gpxtpx=\"http://www.garmin.com/xmlschemas/TrackPointExtension/v1\">\n<trk><name>bench</name><trkseg>\n",
-    );
-    for n in 0..points {
-        let (lat, lon) = (44.0 + n as f64 * 0.00002, 6.0 + (n as f64 / 300.0).sin() * 0.001);
-        let (minutes, seconds) = (n / 60, n % 60);
-        let (hours, minutes) = (minutes / 60, minutes % 60);
-        out.push_str(&format!(
-            "<trkpt lat=\"{lat:.7}\" lon=\"{lon:.7}\"><ele>{:.1}</ele><time>2026-05-01T{:02}:{minutes:02}:{seconds:02}Z</time>\
-             <extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>{}</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions></trkpt>\n",
-            200.0 + (n as f64 / 50.0).sin() * 20.0,
-            6 + hours,
-            120 + n % 40
-        ));
-    }
-    out.push_str("</trkseg></trk>\n</gpx>\n");
-    out
+    samples::gpx_track(1_777_622_400, points, 0.00002, "bench")
 }
 
 fn startup(binary: &str, config: &str, runs: &str) -> Result<()> {
@@ -228,7 +212,7 @@ fn slow_clients(addr: &str, token: &str, seconds: &str) -> Result<()> {
 
 fn xml_costs() -> Result<()> {
     let size = 1024 * 1024;
-    let normal = gpx(size / 205);
+    let normal = gpx(size * 100 / gpx(100).len());
     let time = |file: &str| {
         (0..7)
             .map(|_| {

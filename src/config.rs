@@ -137,29 +137,7 @@ impl Config {
             config.max_database_size = v as u64;
         }
         if let Some(table) = keys.take_table("oauth")? {
-            let mut oauth = Keys { table, origin, prefix: "oauth." };
-            let o = &mut config.oauth;
-            if let Some(v) = oauth.take_int("code_lifetime", 1, 600)? {
-                o.code_lifetime = v;
-            }
-            let mut refresh_set = false;
-            if let Some(v) = oauth.take_int("access_token_lifetime", 60, 10 * 365 * 86_400)? {
-                o.access_token_lifetime = v;
-            }
-            if let Some(v) = oauth.take_int("refresh_token_lifetime", 60, 20 * 365 * 86_400)? {
-                o.refresh_token_lifetime = v;
-                refresh_set = true;
-            }
-            if !refresh_set {
-                o.refresh_token_lifetime = 2 * o.access_token_lifetime;
-            }
-            if let Some(v) = oauth.take_bool("allow_http_redirect_uris")? {
-                o.allow_http_redirect_uris = v;
-            }
-            oauth.reject_rest()?;
-            if o.refresh_token_lifetime < o.access_token_lifetime {
-                return Err(oauth.error("refresh_token_lifetime", "must not be shorter than access_token_lifetime"));
-            }
+            read_oauth(Keys { table, origin, prefix: "oauth." }, &mut config.oauth)?;
         }
         keys.reject_rest()?;
         Ok(config)
@@ -279,6 +257,29 @@ impl Keys<'_> {
             Some(key) => Err(self.error(key, "unknown key")),
         }
     }
+}
+
+/// The `[oauth]` table. A refresh token outlives its access token: twice
+/// as long unless set.
+fn read_oauth(mut keys: Keys<'_>, o: &mut OAuthConfig) -> Result<(), ConfigError> {
+    if let Some(v) = keys.take_int("code_lifetime", 1, 600)? {
+        o.code_lifetime = v;
+    }
+    if let Some(v) = keys.take_int("access_token_lifetime", 60, 10 * 365 * 86_400)? {
+        o.access_token_lifetime = v;
+    }
+    o.refresh_token_lifetime = match keys.take_int("refresh_token_lifetime", 60, 20 * 365 * 86_400)? {
+        Some(v) => v,
+        None => 2 * o.access_token_lifetime,
+    };
+    if let Some(v) = keys.take_bool("allow_http_redirect_uris")? {
+        o.allow_http_redirect_uris = v;
+    }
+    keys.reject_rest()?;
+    if o.refresh_token_lifetime < o.access_token_lifetime {
+        return Err(keys.error("refresh_token_lifetime", "must not be shorter than access_token_lifetime"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 
 pub mod admin;
 pub mod devices;
-pub mod jwt;
 pub mod passwords;
 pub mod profile;
 pub mod rules;
@@ -14,7 +13,7 @@ use std::fmt;
 
 use rusqlite::Connection;
 
-use crate::crypto::{self, sha256};
+use crate::crypto::{self, jwt, sha256};
 use crate::store::{self, Db, sessions, users};
 use rules::{Problems, email_problems, language_or_default, password_problems, timezone_or_default, username_problems};
 use user::Role;

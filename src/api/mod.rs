@@ -19,6 +19,9 @@ use serde_json::{Value, json};
 use crate::http::{Ctx, Form, HttpError};
 
 /// `200` with a JSON body.
+/// FitTrackee's answer for a username that names no one.
+pub const USER_NOT_FOUND: &str = "user does not exist";
+
 pub fn ok(body: Value) -> Response {
     crate::http::json(200, &body)
 }

@@ -251,6 +251,8 @@ fn settle<T>(
 pub fn metadata(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let issuer = ctx.public_url();
     let auth_methods = ["client_secret_post", "client_secret_basic"];
+    let mut scope_names: Vec<&str> = Scope::ALL.iter().map(|s| s.name()).collect();
+    scope_names.sort_unstable();
     Ok(ok(json!({
         "issuer": issuer,
         "authorization_endpoint": format!("{issuer}/profile/apps/authorize"),
@@ -262,7 +264,7 @@ pub fn metadata(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         "code_challenge_methods_supported": ["S256", "plain"],
         "token_endpoint_auth_methods_supported": auth_methods,
         "revocation_endpoint_auth_methods_supported": auth_methods,
-        "scopes_supported": Scope::ALL.iter().map(|s| s.name()).collect::<Vec<_>>(),
+        "scopes_supported": scope_names,
         "authorization_response_iss_parameter_supported": true,
     })))
 }

@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 use rouille::Response;
 use serde_json::{Map, Value, json};
 
-use super::ok;
-use super::users::USER_NOT_FOUND;
 use super::workouts::record_json;
 use super::workouts::request::day_start;
+use super::{USER_NOT_FOUND, ok};
 use crate::accounts::user::User;
 use crate::dates::timedelta;
 use crate::http::{self, Ctx, HttpError};

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use rusqlite::Connection;
 
-use super::{Paging, json_object, ok, pagination, str_field};
+use super::{Paging, USER_NOT_FOUND, json_object, ok, pagination, str_field};
 use crate::accounts::admin::{self, Actor, UserChange};
 use crate::accounts::user::{AuthUser, Role, User};
 use crate::dates::{http_date, http_date_of_day, timedelta};
@@ -17,9 +17,6 @@ use crate::numbers::round;
 use crate::store::records;
 use crate::store::users::{self, UserOrder, UserQuery};
 use crate::workouts::SportTotals;
-
-/// FitTrackee's answer for a user that does not exist (or may not be seen).
-pub const USER_NOT_FOUND: &str = "user does not exist";
 
 /// The "light" object of lists, with what this viewer may add.
 pub fn light_json(user: &User, viewer: Option<&AuthUser>) -> Value {

@@ -1,7 +1,7 @@
 //! Equipment rules (API.md §5.7): which types fit which sports, how
 //! equipment is attached to workouts and made a sport's default.
 
-mod model;
+pub mod model;
 
 use std::fmt;
 

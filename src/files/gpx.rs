@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use crate::workouts::{Point, Track};
+use crate::workouts::track::{Point, Track};
 use crate::xml::{self, Node, XmlError};
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,11 +1,11 @@
 //! Workout files: which ones the server takes, and reading each into a
-//! [`Track`](crate::workouts::Track).
+//! [`Track`](crate::workouts::track::Track).
 
 pub mod gpx;
 
 use std::fmt;
 
-use crate::workouts::Track;
+use crate::workouts::track::Track;
 
 /// The extensions FitTrackee takes.
 pub const KNOWN_EXTENSIONS: [&str; 6] = ["gpx", "kml", "kmz", "fit", "tcx", "zip"];

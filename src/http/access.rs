@@ -5,6 +5,20 @@
 //!
 //! One default for everyone: suspended users are refused unless a route
 //! says `.suspended_ok()`.
+//!
+//! ```compile_fail,E0080
+//! use fittrackee::accounts::user::Role;
+//! use fittrackee::http::access::Access;
+//! // A minimum role means nothing to a first-party route: the build stops.
+//! static WRONG: Access = Access::first_party().min_role(Role::Admin);
+//! ```
+//!
+//! ```
+//! use fittrackee::accounts::user::Role;
+//! use fittrackee::http::access::Access;
+//! use fittrackee::oauth::scopes::Scope;
+//! static RIGHT: Access = Access::scope(Scope::UsersWrite).min_role(Role::Admin);
+//! ```
 
 use super::{Ctx, HttpError};
 use crate::accounts::user::Role;

@@ -41,6 +41,21 @@ pub struct Ctx<'r> {
 }
 
 impl<'r> Ctx<'r> {
+    /// A request's context before the guard has looked at it.
+    pub fn new(app: &'r App, req: &'r Request, db: Db<'r>, params: Vec<String>, now: i64) -> Ctx<'r> {
+        Ctx {
+            app,
+            req,
+            now,
+            params,
+            caller: Caller::default(),
+            db,
+            form: Form::default(),
+            browser_id: String::new(),
+            cookies: Vec::new(),
+        }
+    }
+
     pub fn param(&self, index: usize) -> &str {
         self.params.get(index).map_or("", String::as_str)
     }

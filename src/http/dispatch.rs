@@ -5,9 +5,9 @@ use std::time::Instant;
 
 use rouille::{Request, Response};
 
-use super::context::{Caller, Ctx};
+use super::context::Ctx;
 use super::routes::{self, Match};
-use super::{Form, HttpError, guard, headers, is_api_path};
+use super::{HttpError, guard, headers, is_api_path};
 use crate::app::App;
 use crate::log;
 use crate::web;
@@ -51,17 +51,7 @@ fn dispatch(app: &App, req: &Request, path: &str) -> Response {
                 Ok(db) => db,
                 Err(e) => return refuse(e.into()),
             };
-            let mut ctx = Ctx {
-                app,
-                req,
-                now: crate::clock::now(),
-                params,
-                caller: Caller::default(),
-                db,
-                form: Form::default(),
-                browser_id: String::new(),
-                cookies: Vec::new(),
-            };
+            let mut ctx = Ctx::new(app, req, db, params, crate::clock::now());
             let result = guard::admit(&mut ctx, route.access).and_then(|()| (route.handler)(&mut ctx));
             let response = result.unwrap_or_else(refuse);
             ctx.cookies

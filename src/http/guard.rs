@@ -9,8 +9,8 @@
 use super::access::{Access, SignIn};
 use super::context::{CSRF_FIELD, Caller, NO_AUTH, SESSION_COOKIE, Via};
 use super::{Ctx, HttpError, cookie, is_multipart, parse_form};
-use crate::accounts::jwt;
 use crate::accounts::user::{AuthUser, Role};
+use crate::crypto::jwt;
 use crate::crypto::{ct_eq, random_secret, sha256};
 use crate::oauth::scopes::{self, Scope};
 use crate::store::{oauth, sessions};
@@ -203,4 +203,173 @@ fn login_redirect(ctx: &Ctx<'_>) -> HttpError {
         "/login?from={}",
         form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
     ))
+}
+
+/// The guard alone: a request, a fresh database, no server.
+#[cfg(test)]
+mod tests {
+    use rouille::Request;
+
+    use super::*;
+    use crate::app::App;
+    use crate::config::Config;
+    use crate::oauth::clients::{self, Credentials, NewApp};
+    use crate::oauth::{authorize, token};
+
+    const NOW: i64 = 1_800_000_000;
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        app: App,
+    }
+
+    /// An app with one user, `u` (id 1), of `role`.
+    fn fixture(role: Role) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(Config { database: dir.path().join("db"), ..Config::default() }).unwrap();
+        app.store
+            .conn()
+            .unwrap()
+            .execute(
+                "INSERT INTO users (username, email, password_hash, role, created_at) VALUES ('u', 'u@x.y', 'h', ?1, 0)",
+                [role.level()],
+            )
+            .unwrap();
+        Fixture { _dir: dir, app }
+    }
+
+    impl Fixture {
+        fn admit(&self, access: Access, method: &str, headers: &[(&str, &str)]) -> Result<Caller, HttpError> {
+            let mut headers: Vec<(String, String)> =
+                headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+            let body = if method == "POST" { b"title=x".to_vec() } else { Vec::new() };
+            headers.push(("Content-Length".into(), body.len().to_string()));
+            let req = Request::fake_http(method, "/somewhere?x=1", headers, body);
+            let mut ctx = Ctx::new(&self.app, &req, self.app.store.conn().unwrap(), Vec::new(), NOW);
+            admit(&mut ctx, access).map(|()| ctx.caller)
+        }
+
+        fn bearer(&self, access: Access, token: &str) -> Result<Caller, HttpError> {
+            self.admit(access, "GET", &[("Authorization", &format!("Bearer {token}"))])
+        }
+
+        fn first_party_token(&self) -> String {
+            crate::accounts::issue_api_token(&mut self.app.store.conn().unwrap(), &self.app.keys.jwt, 1, NOW).unwrap()
+        }
+
+        /// An access token of an app the user authorized for `scope`.
+        fn oauth_token(&self, scope: &str) -> String {
+            let mut db = self.app.store.conn().unwrap();
+            let uris = vec!["https://app.example/cb".to_string()];
+            let new = NewApp {
+                name: "App",
+                description: None,
+                website: "https://app.example",
+                redirect_uris: &uris,
+                scope,
+                require_pkce: false,
+            };
+            let registered = clients::register(&mut db, 1, &new, false, NOW).unwrap().unwrap();
+            let client_id = registered.client.client_id;
+            let query = format!("client_id={client_id}&response_type=code&scope={}", scope.replace(' ', "+"));
+            let authorization = authorize::validate(&db, &authorize::tests::request(&query)).unwrap().unwrap();
+            let code = authorization.issue_code(&mut db, 1, NOW, 600).unwrap();
+            let request = token::TokenRequest {
+                grant_type: Some("authorization_code"),
+                credentials: Credentials { client_id: Some(client_id), secret: Some(registered.secret), basic: false },
+                code: Some(&code),
+                redirect_uri: None,
+                code_verifier: None,
+                refresh_token: None,
+                scope: None,
+            };
+            token::issue(&mut db, &request, NOW, &self.app.config.oauth).unwrap().access_token
+        }
+
+        fn suspend(&self) {
+            self.app.store.conn().unwrap().execute("UPDATE users SET suspended_at = 1", []).unwrap();
+        }
+    }
+
+    fn message(error: &HttpError) -> (u16, String) {
+        (error.status, error.text())
+    }
+
+    #[test]
+    fn public_routes_read_no_credentials() {
+        let f = fixture(Role::User);
+        let caller = f.admit(Access::Public, "GET", &[("Authorization", "Bearer nonsense")]).unwrap();
+        assert!(caller.user.is_none());
+    }
+
+    #[test]
+    fn scoped_routes_take_a_first_party_token_or_an_oauth_token_with_the_scope() {
+        let f = fixture(Role::User);
+        let caller = f.bearer(Access::scope(Scope::WorkoutsRead), &f.first_party_token()).unwrap();
+        assert!(matches!(caller.via, Via::FirstParty { .. }));
+        let token = f.oauth_token("workouts:read");
+        let caller = f.bearer(Access::scope(Scope::WorkoutsRead), &token).unwrap();
+        assert!(matches!(caller.via, Via::OAuth { .. }));
+        let refused = f.bearer(Access::scope(Scope::WorkoutsWrite), &token).unwrap_err();
+        assert_eq!(refused.status, 403);
+        assert!(refused.headers.iter().any(|(_, v)| v.contains("scope=\"workouts:write\"")));
+        assert_eq!(f.bearer(Access::scope(Scope::WorkoutsRead), "unknown").unwrap_err().status, 401);
+    }
+
+    #[test]
+    fn missing_or_malformed_credentials_are_told_apart() {
+        let f = fixture(Role::User);
+        let missing = f.admit(Access::scope(Scope::ProfileRead), "GET", &[]).unwrap_err();
+        assert_eq!(message(&missing), (401, NO_AUTH.to_string()));
+        let basic = f.admit(Access::scope(Scope::ProfileRead), "GET", &[("Authorization", "Basic eDp5")]).unwrap_err();
+        assert_eq!(message(&basic), (401, "unsupported_token_type".to_string()));
+        let anonymous = f.admit(Access::scope(Scope::ProfileRead).anonymous_ok(), "GET", &[]).unwrap();
+        assert!(anonymous.user.is_none());
+    }
+
+    #[test]
+    fn oauth_tokens_never_pass_first_party_routes() {
+        let f = fixture(Role::User);
+        let token = f.oauth_token("profile:read");
+        assert_eq!(message(&f.bearer(Access::first_party(), &token).unwrap_err()), (401, NO_AUTH.to_string()));
+        assert!(f.bearer(Access::first_party(), &f.first_party_token()).is_ok());
+    }
+
+    #[test]
+    fn suspended_users_pass_only_where_the_table_says() {
+        let f = fixture(Role::User);
+        let token = f.first_party_token();
+        f.suspend();
+        let refused = f.bearer(Access::scope(Scope::WorkoutsRead), &token).unwrap_err();
+        assert_eq!(message(&refused), (403, SUSPENDED.to_string()));
+        assert!(f.bearer(Access::scope(Scope::WorkoutsRead).suspended_ok(), &token).is_ok());
+        assert_eq!(f.bearer(Access::first_party(), &token).unwrap_err().status, 403);
+        assert!(f.bearer(Access::first_party().suspended_ok(), &token).is_ok());
+    }
+
+    #[test]
+    fn roles_below_the_minimum_are_refused() {
+        let user = fixture(Role::User);
+        let refused = user.bearer(Access::scope(Scope::UsersWrite).min_role(Role::Admin), &user.first_party_token());
+        assert_eq!(message(&refused.unwrap_err()), (403, NO_PERMISSION.to_string()));
+        let admin = fixture(Role::Admin);
+        assert!(
+            admin.bearer(Access::scope(Scope::UsersWrite).min_role(Role::Admin), &admin.first_party_token()).is_ok()
+        );
+    }
+
+    #[test]
+    fn pages_send_visitors_to_sign_in_and_refuse_posts_without_the_form_token() {
+        let f = fixture(Role::User);
+        let redirect = f.admit(Access::signed_in_page(), "GET", &[]).unwrap_err();
+        assert_eq!(redirect.status, 303);
+        assert!(redirect.headers.contains(&("Location", "/login?from=%2Fsomewhere%3Fx%3D1".to_string())));
+        assert!(f.admit(Access::open_page(), "GET", &[]).unwrap().user.is_none());
+        let headers = [("Cookie", "ft_session=abc"), ("Content-Type", "application/x-www-form-urlencoded")];
+        let refused = f.admit(Access::open_page(), "POST", &headers).unwrap_err();
+        assert_eq!(refused.status, 403, "{}", refused.text());
+        assert!(refused.text().contains("this form has expired"));
+        let token = f.bearer(Access::signed_in_page(), &f.first_party_token()).unwrap_err();
+        assert_eq!(token.status, 303, "a bearer token is not a browser session");
+    }
 }

@@ -108,10 +108,51 @@ pub fn validate(
     conn: &Connection,
     params: &AuthorizationRequest,
 ) -> Result<Result<Authorization, Refusal>, storage::Error> {
-    let untrusted = |reason: String, registered: Vec<String>, received: Option<String>| {
-        Ok(Err(Refusal::Untrusted { reason, registered, received }))
+    let Target { client, redirect_uri, requested } = match target(conn, params)? {
+        Ok(target) => target,
+        Err(refusal) => return Ok(Err(refusal)),
     };
-    let (client_id, requested_uri) =
+    let state = params.state.single("state").ok().flatten().map(str::to_owned);
+    let checked = protocol_params(params, &client).and_then(|(scope, challenge)| {
+        let (scope, not_granted) = grantable_scope(&client, scope.as_deref());
+        if scope.is_empty() {
+            return Err(("invalid_scope", "None of the requested scopes is registered for this app.".into()));
+        }
+        Ok((scope, not_granted, challenge))
+    });
+    let (scope, not_granted, challenge) = match checked {
+        Ok(checked) => checked,
+        Err((error, description)) => {
+            return Ok(Err(Refusal::Redirect(ErrorRedirect { redirect_uri, error, description, state })));
+        }
+    };
+    let owner = users::by_id(conn, client.user_id)?.map(|u| u.username).unwrap_or_default();
+    Ok(Ok(Authorization {
+        owner,
+        redirect_uri,
+        requested_redirect_uri: requested,
+        scope,
+        not_granted,
+        state,
+        challenge,
+        client,
+    }))
+}
+
+/// The app and where its answer goes, once both are trusted.
+struct Target {
+    client: Client,
+    redirect_uri: String,
+    requested: Option<String>,
+}
+
+/// Checks `client_id` and `redirect_uri`: until both are known, nothing
+/// may be sent back to the app.
+fn target(conn: &Connection, params: &AuthorizationRequest) -> Result<Result<Target, Refusal>, storage::Error> {
+    let untrusted = |reason: String, registered: Vec<String>, received: Option<&str>| {
+        Ok(Err(Refusal::Untrusted { reason, registered, received: received.map(str::to_owned) }))
+    };
+    let (client_id, requested) =
         match (params.client_id.single("client_id"), params.redirect_uri.single("redirect_uri")) {
             (Err(repeated), _) | (_, Err(repeated)) => {
                 return untrusted(repeated.description.unwrap_or_default(), vec![], None);
@@ -119,84 +160,67 @@ pub fn validate(
             (Ok(client_id), Ok(uri)) => (client_id, uri),
         };
     let Some(client_id) = client_id else {
-        return untrusted("Missing 'client_id' in request.".into(), vec![], requested_uri.map(str::to_owned));
+        return untrusted("Missing 'client_id' in request.".into(), vec![], requested);
     };
     let Some(client) = store::client_by_client_id(conn, client_id)? else {
-        return untrusted("The client does not exist on this server.".into(), vec![], requested_uri.map(str::to_owned));
+        return untrusted("The client does not exist on this server.".into(), vec![], requested);
     };
-    let redirect_uri = match requested_uri {
+    let redirect_uri = match requested {
         Some(uri) if redirect_uri::find_match(&client.redirect_uris, uri).is_some() => uri.to_string(),
         Some(uri) => {
             let registered = client.redirect_uris.join(" ");
             let fields = [("client_id", client.client_id.as_str()), ("registered", &registered), ("received", uri)];
             crate::log::security("redirect_uri_refused", &fields);
             let reason = format!("Redirect URI {uri} is not supported by client.");
-            return untrusted(reason, client.redirect_uris.clone(), Some(uri.to_string()));
+            return untrusted(reason, client.redirect_uris.clone(), Some(uri));
         }
         None => match client.redirect_uris.first() {
             Some(first) => first.clone(),
             None => return untrusted("Missing 'redirect_uri' in request.".into(), vec![], None),
         },
     };
-    let state = params.state.single("state").ok().flatten().map(str::to_owned);
-    let refuse = |error: &'static str, description: String| {
-        Ok(Err(Refusal::Redirect(ErrorRedirect {
-            redirect_uri: redirect_uri.clone(),
-            error,
-            description,
-            state: state.clone(),
-        })))
+    Ok(Ok(Target { client, redirect_uri, requested: requested.map(str::to_owned) }))
+}
+
+/// An error sent back to the app: its code and description.
+type Faulty = (&'static str, String);
+
+type Challenge = Option<(String, &'static str)>;
+
+/// The requested scope and the PKCE challenge of a request from a trusted app.
+fn protocol_params(params: &AuthorizationRequest, client: &Client) -> Result<(Option<String>, Challenge), Faulty> {
+    let single = |param: &Param, name: &str| {
+        param
+            .single(name)
+            .map(|v| v.map(str::to_owned))
+            .map_err(|e| ("invalid_request", e.description.unwrap_or_default()))
     };
-    let single = |param: &Param, name: &str| param.single(name).map(|v| v.map(str::to_owned));
-    let (response_type, scope, challenge, method) = match (
-        single(&params.response_type, "response_type"),
-        single(&params.scope, "scope"),
-        single(&params.code_challenge, "code_challenge"),
-        single(&params.code_challenge_method, "code_challenge_method"),
-    ) {
-        (Ok(r), Ok(s), Ok(c), Ok(m)) => (r, s, c, m),
-        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => {
-            return refuse("invalid_request", e.description.unwrap_or_default());
-        }
-    };
+    let response_type = single(&params.response_type, "response_type")?;
+    let scope = single(&params.scope, "scope")?;
+    let challenge = single(&params.code_challenge, "code_challenge")?;
+    let method = single(&params.code_challenge_method, "code_challenge_method")?;
     if params.state == Param::Repeated {
-        return refuse("invalid_request", "Multiple 'state' in request.".into());
+        return Err(("invalid_request", "Multiple 'state' in request.".into()));
     }
     match response_type.as_deref() {
-        None => return refuse("invalid_request", "Missing 'response_type' in request.".into()),
+        None => return Err(("invalid_request", "Missing 'response_type' in request.".into())),
         Some("code") => {}
-        Some(_) => return refuse("unsupported_response_type", "The response type is not supported: use code.".into()),
+        Some(_) => return Err(("unsupported_response_type", "The response type is not supported: use code.".into())),
     }
-    let challenge = match (challenge, method.as_deref()) {
-        (None, Some(_)) => return refuse("invalid_request", "Missing 'code_challenge'".into()),
-        (None, None) if client.require_pkce => {
-            return refuse("invalid_request", "This app requires PKCE: missing 'code_challenge'".into());
-        }
-        (None, None) => None,
-        (Some(c), _) if !pkce::is_well_formed(&c) => {
-            return refuse("invalid_request", "Invalid 'code_challenge'".into());
-        }
-        (Some(_), Some(m)) if !pkce::is_supported_method(m) => {
-            return refuse("invalid_request", "Unsupported 'code_challenge_method'".into());
-        }
-        (Some(c), Some(pkce::S256)) => Some((c, pkce::S256)),
-        (Some(c), _) => Some((c, pkce::PLAIN)),
-    };
-    let (scope, not_granted) = grantable_scope(&client, scope.as_deref());
-    if scope.is_empty() {
-        return refuse("invalid_scope", "None of the requested scopes is registered for this app.".into());
+    Ok((scope, pkce_challenge(client, challenge, method.as_deref())?))
+}
+
+fn pkce_challenge(client: &Client, challenge: Option<String>, method: Option<&str>) -> Result<Challenge, Faulty> {
+    let invalid = |description: &str| Err(("invalid_request", description.to_string()));
+    match (challenge, method) {
+        (None, Some(_)) => invalid("Missing 'code_challenge'"),
+        (None, None) if client.require_pkce => invalid("This app requires PKCE: missing 'code_challenge'"),
+        (None, None) => Ok(None),
+        (Some(c), _) if !pkce::is_well_formed(&c) => invalid("Invalid 'code_challenge'"),
+        (Some(_), Some(m)) if !pkce::is_supported_method(m) => invalid("Unsupported 'code_challenge_method'"),
+        (Some(c), Some(pkce::S256)) => Ok(Some((c, pkce::S256))),
+        (Some(c), _) => Ok(Some((c, pkce::PLAIN))),
     }
-    let owner = users::by_id(conn, client.user_id)?.map(|u| u.username).unwrap_or_default();
-    Ok(Ok(Authorization {
-        owner,
-        redirect_uri,
-        requested_redirect_uri: requested_uri.map(str::to_owned),
-        scope,
-        not_granted,
-        state,
-        challenge,
-        client,
-    }))
 }
 
 /// The requested scopes the app registered (request order, no repeats) and
@@ -283,142 +307,4 @@ fn error_url(uri: &str, error: &str, description: Option<&str>, state: Option<&s
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use crate::store::test_support::temp_store;
-
-    fn setup(scope: &str, uris: &[&str], require_pkce: bool) -> (tempfile::TempDir, storage::Store, String) {
-        let (dir, store) = temp_store();
-        let db = store.conn().unwrap();
-        db.execute(
-            "INSERT INTO users (username, email, password_hash, created_at) VALUES ('owner', 'o@x.y', 'h', 0)",
-            [],
-        )
-        .unwrap();
-        let uris: Vec<String> = uris.iter().map(|s| s.to_string()).collect();
-        store::insert_client(
-            &db,
-            &store::NewClient {
-                client_id: "CLIENT",
-                secret_hash: &[0; 32],
-                user_id: 1,
-                name: "App",
-                description: None,
-                website: "https://app.example",
-                redirect_uris: &uris,
-                scope,
-                require_pkce,
-                now: 0,
-            },
-        )
-        .unwrap();
-        drop(db);
-        (dir, store, "CLIENT".into())
-    }
-
-    /// The request of a query string.
-    pub fn request(query: &str) -> AuthorizationRequest {
-        let pairs: Vec<(String, String)> =
-            form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-        AuthorizationRequest::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    }
-
-    fn run(store: &storage::Store, query: &str) -> Result<Authorization, Refusal> {
-        validate(&store.conn().unwrap(), &request(query)).unwrap()
-    }
-
-    #[test]
-    fn bad_clients_and_redirect_uris_are_never_redirected() {
-        let (_d, store, _) = setup("profile:read", &["https://app.example/cb", "http://127.0.0.1/cb"], false);
-        for query in [
-            "response_type=code",
-            "client_id=nope&response_type=code&redirect_uri=https://evil/",
-            "client_id=CLIENT&response_type=code&redirect_uri=https://evil/",
-            "client_id=CLIENT&response_type=code&redirect_uri=https://app.example/cb/",
-            "client_id=CLIENT&client_id=CLIENT&response_type=code",
-            "client_id=CLIENT&response_type=code&redirect_uri=https://app.example/cb&redirect_uri=https://evil/",
-        ] {
-            assert!(matches!(run(&store, query), Err(Refusal::Untrusted { .. })), "{query}");
-        }
-        let Err(Refusal::Untrusted { registered, received, .. }) =
-            run(&store, "client_id=CLIENT&response_type=code&redirect_uri=https://evil/")
-        else {
-            panic!()
-        };
-        assert_eq!(registered, vec!["https://app.example/cb", "http://127.0.0.1/cb"]);
-        assert_eq!(received.as_deref(), Some("https://evil/"));
-    }
-
-    #[test]
-    fn faulty_requests_of_known_apps_go_back_with_state_and_iss() {
-        let (_d, store, _) = setup("profile:read", &["https://app.example/cb"], false);
-        let cases = [
-            ("client_id=CLIENT&state=s", "invalid_request"),
-            ("client_id=CLIENT&response_type=token&state=s", "unsupported_response_type"),
-            ("client_id=CLIENT&response_type=code&code_challenge_method=S256&state=s", "invalid_request"),
-            ("client_id=CLIENT&response_type=code&code_challenge=short&state=s", "invalid_request"),
-            ("client_id=CLIENT&response_type=code&scope=workouts:write&state=s", "invalid_scope"),
-            ("client_id=CLIENT&response_type=code&scope=a&scope=b&state=s", "invalid_request"),
-        ];
-        for (query, expected) in cases {
-            let Err(Refusal::Redirect(redirect)) = run(&store, query) else { panic!("{query} is redirected") };
-            let url = redirect.url("https://fit.example");
-            assert!(url.starts_with("https://app.example/cb?error="), "{url}");
-            assert!(url.contains(&format!("error={expected}")), "{query} → {url}");
-            assert!(url.contains("state=s") && url.ends_with("iss=https%3A%2F%2Ffit.example"), "{url}");
-        }
-        let challenge = "a".repeat(43);
-        let unsupported = run(
-            &store,
-            &format!("client_id=CLIENT&response_type=code&code_challenge={challenge}&code_challenge_method=S512"),
-        );
-        assert_eq!(unsupported.unwrap_err().description(), "Unsupported 'code_challenge_method'");
-    }
-
-    #[test]
-    fn scope_is_what_was_requested_and_registered_in_request_order() {
-        let (_d, store, _) = setup("profile:read workouts:read media:write", &["https://app.example/cb"], false);
-        let auth = run(
-            &store,
-            "client_id=CLIENT&response_type=code&scope=workouts:read+users:write+profile:read+bogus+workouts:read",
-        )
-        .unwrap();
-        assert_eq!(auth.scope, vec![Scope::WorkoutsRead, Scope::ProfileRead]);
-        assert_eq!(auth.not_granted, vec!["users:write", "bogus"]);
-        assert_eq!(auth.redirect_uri, "https://app.example/cb", "no redirect_uri: the first registered one");
-        assert_eq!(auth.requested_redirect_uri, None);
-        let all = run(&store, "client_id=CLIENT&response_type=code").unwrap();
-        assert_eq!(all.scope, vec![Scope::ProfileRead, Scope::WorkoutsRead, Scope::MediaWrite]);
-    }
-
-    #[test]
-    fn pkce_parameters_and_the_per_app_switch() {
-        let (_d, store, _) = setup("profile:read", &["http://127.0.0.1/cb"], true);
-        let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-        let missing = run(&store, "client_id=CLIENT&response_type=code").unwrap_err();
-        assert!(matches!(missing, Refusal::Redirect(ErrorRedirect { error: "invalid_request", .. })));
-        let plain = run(&store, &format!("client_id=CLIENT&response_type=code&code_challenge={challenge}")).unwrap();
-        assert_eq!(plain.challenge, Some((challenge.to_string(), pkce::PLAIN)));
-        let s256 = run(
-            &store,
-            &format!("client_id=CLIENT&response_type=code&code_challenge={challenge}&code_challenge_method=S256&redirect_uri=http://127.0.0.1:4242/cb"),
-        )
-        .unwrap();
-        assert_eq!(s256.challenge, Some((challenge.to_string(), pkce::S256)));
-        assert_eq!(s256.redirect_uri, "http://127.0.0.1:4242/cb", "loopback: any port");
-    }
-
-    #[test]
-    fn answers_carry_the_code_state_and_issuer() {
-        let (_d, store, _) = setup("profile:read", &["https://app.example/cb?tenant=1"], false);
-        let auth = run(&store, "client_id=CLIENT&response_type=code&state=a%2Bb+c%26d").unwrap();
-        assert_eq!(auth.state.as_deref(), Some("a+b c&d"));
-        let url = auth.success_url("CODE", "https://fit.example");
-        assert_eq!(url, "https://app.example/cb?tenant=1&code=CODE&state=a%2Bb+c%26d&iss=https%3A%2F%2Ffit.example");
-        let denied = auth.denied_url("https://fit.example");
-        assert_eq!(
-            denied,
-            "https://app.example/cb?tenant=1&error=access_denied&state=a%2Bb+c%26d&iss=https%3A%2F%2Ffit.example"
-        );
-    }
-}
+pub(crate) mod tests;

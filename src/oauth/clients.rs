@@ -11,16 +11,7 @@ use crate::crypto::{ct_eq, random_alphanumeric, random_secret, sha256};
 use crate::store::oauth::{self as store, NewClient};
 use crate::store::{self as storage, Db};
 
-/// What a user asks for when registering an app.
-pub struct NewApp<'a> {
-    pub name: &'a str,
-    pub description: Option<&'a str>,
-    pub website: &'a str,
-    pub redirect_uris: &'a [String],
-    /// Space-separated scope names; unknown names are dropped.
-    pub scope: &'a str,
-    pub require_pkce: bool,
-}
+pub use super::model::NewApp;
 
 #[derive(Debug, PartialEq)]
 pub enum RegistrationError {
@@ -91,12 +82,12 @@ pub fn register(
                 client_id: &client_id,
                 secret_hash: &secret_hash,
                 user_id: owner,
-                name: app.name.trim(),
-                description: app.description.filter(|d| !d.is_empty()),
-                website: app.website,
-                redirect_uris: app.redirect_uris,
-                scope: &scope,
-                require_pkce: app.require_pkce,
+                app: &NewApp {
+                    name: app.name.trim(),
+                    description: app.description.filter(|d| !d.is_empty()),
+                    scope: &scope,
+                    ..*app
+                },
                 now,
             },
         )

@@ -63,3 +63,15 @@ pub struct GrantSummary {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
 }
+
+/// What a user asks for when registering an app.
+#[derive(Debug, Clone, Copy)]
+pub struct NewApp<'a> {
+    pub name: &'a str,
+    pub description: Option<&'a str>,
+    pub website: &'a str,
+    pub redirect_uris: &'a [String],
+    /// Space-separated scope names; unknown names are dropped.
+    pub scope: &'a str,
+    pub require_pkce: bool,
+}

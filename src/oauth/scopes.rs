@@ -4,104 +4,78 @@
 
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Scope {
-    ApplicationWrite,
-    EquipmentsRead,
-    EquipmentsWrite,
-    ProfileRead,
-    ProfileWrite,
-    UsersRead,
-    UsersWrite,
-    WorkoutsRead,
-    WorkoutsWrite,
-    FollowRead,
-    FollowWrite,
-    GeocodeRead,
-    MediaWrite,
-    NotificationsRead,
-    NotificationsWrite,
-    ReportsRead,
-    ReportsWrite,
+/// One table of the scopes: variant, name, whether an endpoint checks it,
+/// and what it lets an app do (the consent page's words).
+macro_rules! scopes {
+    ($($variant:ident $name:literal $enforced:literal $description:expr,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Scope {
+            $($variant,)*
+        }
+
+        impl Scope {
+            /// Every scope, in the table's order (the enforced ones first).
+            pub const ALL: &[Scope] = &[$(Scope::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Scope::$variant => $name,)*
+                }
+            }
+
+            /// Whether an endpoint checks it (the others open nothing here).
+            pub const fn is_enforced(self) -> bool {
+                match self {
+                    $(Scope::$variant => $enforced,)*
+                }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Scope::$variant => $description,)*
+                }
+            }
+        }
+    };
 }
 
-use Scope::*;
+const UNAVAILABLE: &str = "nothing on this server (feature not available here)";
+
+scopes! {
+    ApplicationWrite "application:write" true "change the server configuration (administrators only)",
+    EquipmentsRead "equipments:read" true "see your equipment",
+    EquipmentsWrite "equipments:write" true "add, change and delete your equipment",
+    ProfileRead "profile:read" true "see your profile, preferences and email address",
+    ProfileWrite "profile:write" true
+        "change your profile and preferences (and, with your password, your email and password)",
+    UsersRead "users:read" true "see other users' public profiles",
+    UsersWrite "users:write" true "delete your account (and manage users if you are an administrator)",
+    WorkoutsRead "workouts:read" true "see your workouts, records, statistics and sports",
+    WorkoutsWrite "workouts:write" true "add, change and delete your workouts",
+    FollowRead "follow:read" false UNAVAILABLE,
+    FollowWrite "follow:write" false UNAVAILABLE,
+    GeocodeRead "geocode:read" false UNAVAILABLE,
+    MediaWrite "media:write" false UNAVAILABLE,
+    NotificationsRead "notifications:read" false UNAVAILABLE,
+    NotificationsWrite "notifications:write" false UNAVAILABLE,
+    ReportsRead "reports:read" false UNAVAILABLE,
+    ReportsWrite "reports:write" false UNAVAILABLE,
+}
 
 impl Scope {
-    pub const ALL: [Scope; 17] = [
-        ApplicationWrite,
-        EquipmentsRead,
-        EquipmentsWrite,
-        FollowRead,
-        FollowWrite,
-        GeocodeRead,
-        MediaWrite,
-        NotificationsRead,
-        NotificationsWrite,
-        ProfileRead,
-        ProfileWrite,
-        ReportsRead,
-        ReportsWrite,
-        UsersRead,
-        UsersWrite,
-        WorkoutsRead,
-        WorkoutsWrite,
-    ];
+    /// The scopes our endpoints check: the first rows of the table.
+    pub const ENFORCED: &[Scope] = Scope::ALL.split_at(Scope::enforced_count()).0;
 
-    /// The scopes our endpoints check.
-    pub const ENFORCED: [Scope; 9] = [
-        ApplicationWrite,
-        EquipmentsRead,
-        EquipmentsWrite,
-        ProfileRead,
-        ProfileWrite,
-        UsersRead,
-        UsersWrite,
-        WorkoutsRead,
-        WorkoutsWrite,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ApplicationWrite => "application:write",
-            EquipmentsRead => "equipments:read",
-            EquipmentsWrite => "equipments:write",
-            ProfileRead => "profile:read",
-            ProfileWrite => "profile:write",
-            UsersRead => "users:read",
-            UsersWrite => "users:write",
-            WorkoutsRead => "workouts:read",
-            WorkoutsWrite => "workouts:write",
-            FollowRead => "follow:read",
-            FollowWrite => "follow:write",
-            GeocodeRead => "geocode:read",
-            MediaWrite => "media:write",
-            NotificationsRead => "notifications:read",
-            NotificationsWrite => "notifications:write",
-            ReportsRead => "reports:read",
-            ReportsWrite => "reports:write",
+    const fn enforced_count() -> usize {
+        let mut count = 0;
+        while count < Scope::ALL.len() && Scope::ALL[count].is_enforced() {
+            count += 1;
         }
+        count
     }
 
     pub fn parse(name: &str) -> Option<Scope> {
-        Scope::ALL.into_iter().find(|s| s.name() == name)
-    }
-
-    /// What the scope lets an app do, in plain words for the consent page.
-    pub fn description(self) -> &'static str {
-        match self {
-            ApplicationWrite => "change the server configuration (administrators only)",
-            EquipmentsRead => "see your equipment",
-            EquipmentsWrite => "add, change and delete your equipment",
-            ProfileRead => "see your profile, preferences and email address",
-            ProfileWrite => "change your profile and preferences (and, with your password, your email and password)",
-            UsersRead => "see other users' public profiles",
-            UsersWrite => "delete your account (and manage users if you are an administrator)",
-            WorkoutsRead => "see your workouts, records, statistics and sports",
-            WorkoutsWrite => "add, change and delete your workouts",
-            FollowRead | FollowWrite | GeocodeRead | MediaWrite | NotificationsRead | NotificationsWrite
-            | ReportsRead | ReportsWrite => "nothing on this server (feature not available here)",
-        }
+        Scope::ALL.iter().copied().find(|s| s.name() == name)
     }
 }
 
@@ -133,15 +107,17 @@ pub fn grants(granted: &str, scope: Scope) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::Scope::*;
     use super::*;
 
     #[test]
     fn every_name_parses_back() {
-        for scope in Scope::ALL {
+        for &scope in Scope::ALL {
             assert_eq!(Scope::parse(scope.name()), Some(scope));
         }
         assert_eq!(Scope::parse("admin:all"), None);
-        assert!(Scope::ENFORCED.iter().all(|s| Scope::ALL.contains(s)));
+        assert_eq!(Scope::ENFORCED.len(), 9);
+        assert!(Scope::ALL.iter().all(|s| s.is_enforced() == Scope::ENFORCED.contains(s)), "enforced rows come first");
     }
 
     #[test]

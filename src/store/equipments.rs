@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::{Error, visibility};
-use crate::equipments::{Equipment, EquipmentType};
+use crate::equipments::model::{Equipment, EquipmentType};
 
 fn type_from_row(r: &Row<'_>) -> Result<EquipmentType, Error> {
     Ok(EquipmentType { id: r.get("id")?, label: r.get("label")?, is_active: r.get("is_active")? })
@@ -43,24 +43,24 @@ fn from_row(row: &Row<'_>) -> Result<Equipment, Error> {
     let defaults: Option<String> = row.get("default_sports")?;
     let equipment_type =
         EquipmentType { id: row.get("type_id")?, label: row.get("type_label")?, is_active: row.get("type_is_active")? };
-    Ok(Equipment {
-        id: row.get("id")?,
-        short_id: row.get("short_id")?,
-        user_id: row.get("user_id")?,
-        equipment_type,
-        label: row.get("label")?,
-        description: row.get("description")?,
-        is_active: row.get("is_active")?,
+    let default_for_sport_ids =
+        defaults.map(|d| d.split(',').filter_map(|s| s.parse().ok()).collect()).unwrap_or_default();
+    Ok(columns!(row => Equipment {
+        id,
+        short_id,
+        user_id,
+        equipment_type: equipment_type,
+        label,
+        description,
+        is_active,
         visibility: visibility(row, "visibility")?,
-        created_at: row.get("created_at")?,
-        total_distance: row.get("total_distance")?,
-        total_duration: row.get("total_duration")?,
-        total_moving: row.get("total_moving")?,
-        workouts_count: row.get("workouts_count")?,
-        default_for_sport_ids: defaults
-            .map(|d| d.split(',').filter_map(|s| s.parse().ok()).collect())
-            .unwrap_or_default(),
-    })
+        created_at,
+        total_distance,
+        total_duration,
+        total_moving,
+        workouts_count,
+        default_for_sport_ids: default_for_sport_ids,
+    }))
 }
 
 pub fn of_user(conn: &Connection, user_id: i64, type_id: Option<i64>) -> Result<Vec<Equipment>, Error> {

@@ -6,7 +6,7 @@ use rusqlite::{Connection, params_from_iter};
 
 use super::Error;
 use super::workouts::{FROM, columns, from_row};
-use crate::workouts::{Aggregate, Workout, WorkoutFilter, WorkoutOrder};
+use crate::workouts::model::{Aggregate, Workout, WorkoutFilter, WorkoutOrder};
 
 fn order_column(order: WorkoutOrder) -> &'static str {
     match order {
@@ -17,31 +17,60 @@ fn order_column(order: WorkoutOrder) -> &'static str {
     }
 }
 
+/// A WHERE clause being built, with its parameters.
+#[derive(Default)]
+struct Where {
+    clauses: Vec<String>,
+    values: Vec<Value>,
+}
+
+impl Where {
+    fn add(&mut self, clause: impl Into<String>, values: impl IntoIterator<Item = Value>) {
+        self.clauses.push(clause.into());
+        self.values.extend(values);
+    }
+}
+
 /// The WHERE clause of a filter and its parameters.
 fn filter_sql(filter: &WorkoutFilter) -> (String, Vec<Value>) {
-    let mut clauses = vec!["w.user_id = ?".to_string()];
-    let mut values = vec![Value::Integer(filter.user_id)];
-    let mut add = |clause: &str, value: Option<Value>| {
-        clauses.push(clause.to_string());
-        values.extend(value);
-    };
+    let mut sql = Where::default();
+    sql.add("w.user_id = ?", [Value::Integer(filter.user_id)]);
     if let Some(sport) = filter.sport_id {
-        add("w.sport_id = ?", Some(Value::Integer(sport)));
+        sql.add("w.sport_id = ?", [Value::Integer(sport)]);
     }
     for (column, text) in
         [("w.title", &filter.title), ("w.notes", &filter.notes), ("w.description", &filter.description)]
     {
         if let Some(text) = text {
             let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            add(&format!("{column} LIKE '%' || ? || '%' ESCAPE '\\'"), Some(Value::Text(escaped)));
+            sql.add(format!("{column} LIKE '%' || ? || '%' ESCAPE '\\'"), [Value::Text(escaped)]);
         }
     }
     if let Some(from) = filter.from {
-        add("w.workout_date >= ?", Some(Value::Integer(from)));
+        sql.add("w.workout_date >= ?", [Value::Integer(from)]);
     }
     if let Some(to) = filter.to {
-        add("w.workout_date < ?", Some(Value::Integer(to)));
+        sql.add("w.workout_date < ?", [Value::Integer(to)]);
     }
+    add_ranges(&mut sql, filter);
+    match filter.equipment {
+        Some(Some(id)) => sql.add(
+            "EXISTS (SELECT 1 FROM workout_equipments e WHERE e.workout_id = w.id AND e.equipment_id = ?)",
+            [Value::Integer(id)],
+        ),
+        Some(None) => sql.add("NOT EXISTS (SELECT 1 FROM workout_equipments e WHERE e.workout_id = w.id)", []),
+        None => {}
+    }
+    if let Some(visibility) = filter.visibility {
+        sql.add("w.workout_visibility = ?", [Value::Text(visibility.name().to_string())]);
+    }
+    if let Some((lat, lon, radius_km)) = filter.near {
+        add_near(&mut sql, lat, lon, radius_km);
+    }
+    (sql.clauses.join(" AND "), sql.values)
+}
+
+fn add_ranges(sql: &mut Where, filter: &WorkoutFilter) {
     for (column, (low, high)) in [
         ("w.distance", filter.distance),
         ("w.moving", filter.moving),
@@ -49,40 +78,26 @@ fn filter_sql(filter: &WorkoutFilter) -> (String, Vec<Value>) {
         ("w.max_speed", filter.max_speed),
     ] {
         if let Some(low) = low {
-            add(&format!("{column} >= ?"), Some(Value::Real(low)));
+            sql.add(format!("{column} >= ?"), [Value::Real(low)]);
         }
         if let Some(high) = high {
-            add(&format!("{column} <= ?"), Some(Value::Real(high)));
+            sql.add(format!("{column} <= ?"), [Value::Real(high)]);
         }
     }
-    match filter.equipment {
-        Some(Some(id)) => add(
-            "EXISTS (SELECT 1 FROM workout_equipments e WHERE e.workout_id = w.id AND e.equipment_id = ?)",
-            Some(Value::Integer(id)),
-        ),
-        Some(None) => add("NOT EXISTS (SELECT 1 FROM workout_equipments e WHERE e.workout_id = w.id)", None),
-        None => {}
-    }
-    if let Some(visibility) = filter.visibility {
-        add("w.workout_visibility = ?", Some(Value::Text(visibility.name().to_string())));
-    }
-    if let Some((lat, lon, radius_km)) = filter.near {
-        // Equirectangular distance of the start point: plain arithmetic
-        // in SQL, precise enough at workout scales.
-        let km_per_degree = 111.195;
-        let lon_scale = lat.to_radians().cos();
-        let clause = format!(
-            "w.start_lat IS NOT NULL AND ((w.start_lat - ?) * (w.start_lat - ?) + \
-             (w.start_lon - ?) * (w.start_lon - ?) * {}) * {} <= ?",
-            lon_scale * lon_scale,
-            km_per_degree * km_per_degree
-        );
-        add(&clause, Some(Value::Real(lat)));
-        for value in [lat, lon, lon, radius_km * radius_km] {
-            values.push(Value::Real(value));
-        }
-    }
-    (clauses.join(" AND "), values)
+}
+
+/// Workouts that start within `radius_km` of a point: the equirectangular
+/// distance, plain arithmetic in SQL, precise enough at workout scales.
+fn add_near(sql: &mut Where, lat: f64, lon: f64, radius_km: f64) {
+    let km_per_degree = 111.195;
+    let lon_scale = lat.to_radians().cos();
+    let clause = format!(
+        "w.start_lat IS NOT NULL AND ((w.start_lat - ?) * (w.start_lat - ?) + \
+         (w.start_lon - ?) * (w.start_lon - ?) * {}) * {} <= ?",
+        lon_scale * lon_scale,
+        km_per_degree * km_per_degree
+    );
+    sql.add(clause, [lat, lat, lon, lon, radius_km * radius_km].map(Value::Real));
 }
 
 pub fn count(conn: &Connection, filter: &WorkoutFilter) -> Result<i64, Error> {

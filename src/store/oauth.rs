@@ -5,18 +5,14 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Error;
 use super::users::auth_user_from_row;
-use crate::oauth::model::{AccessToken, Client, Code, GrantSummary, RefreshToken};
+use crate::oauth::model::{AccessToken, Client, Code, GrantSummary, NewApp, RefreshToken};
 
 pub struct NewClient<'a> {
     pub client_id: &'a str,
     pub secret_hash: &'a [u8],
     pub user_id: i64,
-    pub name: &'a str,
-    pub description: Option<&'a str>,
-    pub website: &'a str,
-    pub redirect_uris: &'a [String],
-    pub scope: &'a str,
-    pub require_pkce: bool,
+    /// As registered: checked and cleaned.
+    pub app: &'a NewApp<'a>,
     pub now: i64,
 }
 
@@ -25,23 +21,24 @@ const CLIENT_COLUMNS: &str = "id, client_id, secret_hash, user_id, name, descrip
 
 fn client_from_row(row: &Row<'_>) -> Result<Client, Error> {
     let uris: String = row.get("redirect_uris")?;
-    Ok(Client {
-        id: row.get("id")?,
-        client_id: row.get("client_id")?,
-        secret_hash: row.get("secret_hash")?,
-        user_id: row.get("user_id")?,
-        name: row.get("name")?,
-        description: row.get("description")?,
-        website: row.get("website")?,
+    Ok(columns!(row => Client {
+        id,
+        client_id,
+        secret_hash,
+        user_id,
+        name,
+        description,
+        website,
         redirect_uris: serde_json::from_str(&uris).unwrap_or_default(),
-        scope: row.get("scope")?,
-        require_pkce: row.get("require_pkce")?,
-        issued_at: row.get("issued_at")?,
-    })
+        scope,
+        require_pkce,
+        issued_at,
+    }))
 }
 
 pub fn insert_client(conn: &Connection, new: &NewClient<'_>) -> Result<i64, Error> {
-    let uris = serde_json::to_string(new.redirect_uris).unwrap_or_else(|_| "[]".into());
+    let app = new.app;
+    let uris = serde_json::to_string(app.redirect_uris).unwrap_or_else(|_| "[]".into());
     conn.execute(
         "INSERT INTO oauth_clients (client_id, secret_hash, user_id, name, description, website, \
          redirect_uris, scope, require_pkce, issued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -49,12 +46,12 @@ pub fn insert_client(conn: &Connection, new: &NewClient<'_>) -> Result<i64, Erro
             new.client_id,
             new.secret_hash,
             new.user_id,
-            new.name,
-            new.description,
-            new.website,
+            app.name,
+            app.description,
+            app.website,
             uris,
-            new.scope,
-            new.require_pkce,
+            app.scope,
+            app.require_pkce,
             new.now
         ],
     )?;

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::Error;
-use crate::workouts::{Measure, Record, RecordType, SportTotals, StatRow, Workout};
+use crate::workouts::model::{Measure, Record, RecordType, SportTotals, StatRow, Workout};
 
 /// Adds (`sign` = 1) or removes (-1) a workout from its user's totals.
 pub fn count_in_totals(conn: &Connection, w: &Workout, sign: f64) -> Result<(), Error> {
@@ -53,15 +53,9 @@ fn record_from_row(row: &Row<'_>) -> Result<Record, Error> {
     let record_type = RecordType::parse(&name).ok_or_else(|| {
         Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, format!("record type {name:?}").into())
     })?;
-    Ok(Record {
-        id: row.get("id")?,
-        user_id: row.get("user_id")?,
-        sport_id: row.get("sport_id")?,
-        record_type,
-        workout_short_id: row.get("workout_short_id")?,
-        workout_date: row.get("workout_date")?,
-        value: row.get("value")?,
-    })
+    Ok(
+        columns!(row => Record { id, user_id, sport_id, record_type: record_type, workout_short_id, workout_date, value }),
+    )
 }
 
 pub fn records_of_user(conn: &Connection, user_id: i64) -> Result<Vec<Record>, Error> {
@@ -171,16 +165,7 @@ pub fn stat_rows(
          AND (?4 IS NULL OR workout_date < ?4) ORDER BY workout_date DESC LIMIT ?5",
     )?
     .query_map(params![user_id, sport_id, from, to, if limit > 0 { limit } else { i64::MAX }], |row| {
-        Ok(StatRow {
-            workout_date: row.get("workout_date")?,
-            sport_id: row.get("sport_id")?,
-            distance: row.get("distance")?,
-            moving: row.get("moving")?,
-            ascent: row.get("ascent")?,
-            descent: row.get("descent")?,
-            calories: row.get("calories")?,
-            ave_speed: row.get("ave_speed")?,
-        })
+        Ok(columns!(row => StatRow { workout_date, sport_id, distance, moving, ascent, descent, calories, ave_speed }))
     })?
     .collect()
 }

@@ -3,12 +3,13 @@
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 
 use super::{Error, visibility};
-use crate::workouts::{Measures, Segment, Visibilities, Workout};
+use crate::workouts::model::{Measures, Segment, Visibilities, Workout};
 
 /// The columns of [`Measures`]: workouts and segments alike.
-pub(super) const MEASURE_COLUMNS: [&str; 15] = [
+pub(super) const MEASURE_COLUMNS: [&str; 16] = [
     "duration",
     "moving",
+    "pauses",
     "distance",
     "min_alt",
     "max_alt",
@@ -25,30 +26,32 @@ pub(super) const MEASURE_COLUMNS: [&str; 15] = [
 ];
 
 fn measures_from_row(row: &Row<'_>) -> Result<Measures, Error> {
-    Ok(Measures {
-        duration: row.get("duration")?,
-        moving: row.get("moving")?,
-        distance: row.get("distance")?,
-        min_alt: row.get("min_alt")?,
-        max_alt: row.get("max_alt")?,
-        ascent: row.get("ascent")?,
-        descent: row.get("descent")?,
-        ave_speed: row.get("ave_speed")?,
-        max_speed: row.get("max_speed")?,
-        ave_hr: row.get("ave_hr")?,
-        max_hr: row.get("max_hr")?,
-        ave_cadence: row.get("ave_cadence")?,
-        max_cadence: row.get("max_cadence")?,
-        ave_power: row.get("ave_power")?,
-        max_power: row.get("max_power")?,
-    })
+    Ok(columns!(row => Measures {
+        duration,
+        moving,
+        pauses,
+        distance,
+        min_alt,
+        max_alt,
+        ascent,
+        descent,
+        ave_speed,
+        max_speed,
+        ave_hr,
+        max_hr,
+        ave_cadence,
+        max_cadence,
+        ave_power,
+        max_power,
+    }))
 }
 
 /// The values of [`MEASURE_COLUMNS`], in their order.
-fn measure_values(m: &Measures) -> [&dyn ToSql; 15] {
+fn measure_values(m: &Measures) -> [&dyn ToSql; 16] {
     [
         &m.duration,
         &m.moving,
+        &m.pauses,
         &m.distance,
         &m.min_alt,
         &m.max_alt,
@@ -222,11 +225,10 @@ pub fn file(conn: &Connection, workout_id: i64) -> Result<Option<(String, Vec<u8
 
 pub fn replace_segments(conn: &Connection, workout_id: i64, segments: &[Segment]) -> Result<(), Error> {
     conn.prepare_cached("DELETE FROM workout_segments WHERE workout_id = ?1")?.execute([workout_id])?;
-    let placeholders: Vec<String> = (1..=MEASURE_COLUMNS.len()).map(|n| format!("?{n}")).collect();
+    let placeholders = vec!["?"; MEASURE_COLUMNS.len() + 3].join(", ");
     let mut insert = conn.prepare_cached(&format!(
-        "INSERT INTO workout_segments ({}, workout_id, segment_number, short_id) VALUES ({}, ?16, ?17, ?18)",
+        "INSERT INTO workout_segments ({}, workout_id, segment_number, short_id) VALUES ({placeholders})",
         MEASURE_COLUMNS.join(", "),
-        placeholders.join(", ")
     ))?;
     for s in segments {
         let mut values: Vec<&dyn ToSql> = measure_values(&s.measures).to_vec();

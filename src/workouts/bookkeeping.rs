@@ -4,12 +4,9 @@
 
 use rusqlite::Connection;
 
-use super::upload::{analyze_file, segments_of};
-use super::{WorkoutError, for_sport, sport};
-use crate::accounts::user::User;
-use crate::files;
-use crate::store::{self, Db, equipments as stored_equipments, points, records, workouts as store_workouts};
-use crate::workouts::{Workout, analysis};
+use super::WorkoutError;
+use crate::store::{self, Db, equipments as stored_equipments, records, workouts as store_workouts};
+use crate::workouts::Workout;
 
 /// Counts a stored workout in its user's totals and its equipment.
 pub(super) fn added(tx: &Connection, w: &Workout, equipment: &[i64]) -> Result<(), WorkoutError> {
@@ -47,31 +44,6 @@ pub(super) fn reload(tx: &Connection, id: i64) -> Result<Workout, WorkoutError> 
     Ok(store_workouts::by_id(tx, id)?.ok_or(store::Error::QueryReturnedNoRows)?)
 }
 
-/// Recomputes a file workout from its stored file (`POST …/refresh`).
-pub fn refresh(db: &mut Db<'_>, user: &User, workout: &Workout, now: i64) -> Result<Workout, WorkoutError> {
-    let Some((file_name, content)) = store_workouts::file(db, workout.id)? else {
-        return Ok(workout.clone());
-    };
-    let sport = sport(db, user.id, workout.sport_id, false)?;
-    let (track, analysis) = analyze_file(&file_name, &content, &sport, user)?;
-    let mut changed = workout.clone();
-    changed.measures = for_sport(analysis.workout.measures.clone(), workout.sport_id);
-    changed.calories = track.calories;
-    changed.bounds = Some(analysis.workout.bounds);
-    changed.modified_at = Some(now);
-    let segments = segments_of(&analysis, workout.sport_id);
-    db.write(|tx| {
-        let equipment: Vec<i64> = stored_equipments::of_workout(tx, workout.id)?.iter().map(|e| e.id).collect();
-        removed(tx, workout)?;
-        store_workouts::save(tx, &changed)?;
-        store_workouts::replace_segments(tx, workout.id, &segments)?;
-        points::save(tx, workout.id, &analysis.chart)?;
-        added(tx, &changed, &equipment)?;
-        recompute_records(tx, workout, &changed)?;
-        reload(tx, workout.id)
-    })
-}
-
 pub fn delete(db: &mut Db<'_>, workout: &Workout) -> Result<(), WorkoutError> {
     db.write(|tx| {
         removed(tx, workout)?;
@@ -80,17 +52,4 @@ pub fn delete(db: &mut Db<'_>, workout: &Workout) -> Result<(), WorkoutError> {
         records::recompute_records(tx, workout.user_id, workout.sport_id)?;
         Ok(())
     })
-}
-
-/// Stores the points of workouts uploaded before points were stored, once
-/// (at start, after the migration that added them). A file that no longer
-/// reads gets no points; its workout keeps its numbers.
-pub fn store_missing_points(db: &mut Db<'_>) -> Result<usize, store::Error> {
-    let missing = points::missing(db)?;
-    for &workout_id in &missing {
-        let Some((file_name, content)) = store_workouts::file(db, workout_id)? else { continue };
-        let chart = files::read(&file_name, &content).map(|track| analysis::chart(&track)).unwrap_or_default();
-        db.write(|tx| points::save(tx, workout_id, &chart))?;
-    }
-    Ok(missing.len())
 }

@@ -55,6 +55,7 @@ pub(super) fn manual_measures(duration: f64, distance: f64, ascent: Option<f64>,
     Measures {
         duration,
         moving: duration,
+        pauses: 0.0,
         distance,
         ascent,
         descent,

@@ -6,16 +6,16 @@ pub mod analysis;
 mod bookkeeping;
 mod change;
 mod manual;
-mod model;
+pub mod model;
 pub mod stats;
-mod track;
+pub mod track;
 pub mod upload;
 
 use std::fmt;
 
 use rusqlite::Connection;
 
-pub use bookkeeping::{delete, refresh, store_missing_points};
+pub use bookkeeping::delete;
 pub use change::{ManualChange, WorkoutChange, update};
 pub use manual::{ManualWorkout, create_manual, local_date_time};
 pub use model::{
@@ -23,7 +23,7 @@ pub use model::{
     WorkoutFilter, WorkoutOrder,
 };
 pub use track::{Point, Track};
-pub use upload::{FileUpload, create_from_file};
+pub use upload::{FileUpload, create_from_file, refresh, store_missing_points};
 
 use crate::accounts::user::User;
 use crate::equipments::{self, EquipmentError};

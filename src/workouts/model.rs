@@ -9,6 +9,9 @@ pub struct Measures {
     /// Seconds, pauses included.
     pub duration: f64,
     pub moving: f64,
+    /// Seconds stopped, gaps between segments included (FitTrackee cuts
+    /// this sum to the second itself, so it is not `duration - moving`).
+    pub pauses: f64,
     /// km.
     pub distance: f64,
     pub min_alt: Option<f64>,
@@ -24,12 +27,6 @@ pub struct Measures {
     pub max_cadence: Option<f64>,
     pub ave_power: Option<f64>,
     pub max_power: Option<f64>,
-}
-
-impl Measures {
-    pub fn pauses(&self) -> f64 {
-        (self.duration - self.moving).max(0.0)
-    }
 }
 
 /// Who may see a workout, its analysis and its map (never wider than the one before).

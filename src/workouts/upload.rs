@@ -11,7 +11,7 @@ use crate::application::AppConfig;
 use crate::files;
 use crate::shortid;
 use crate::sports::UserSport;
-use crate::store::{Db, points, workouts as store};
+use crate::store::{self as storage, Db, equipments as stored_equipments, points, workouts as store};
 use crate::workouts::{Segment, Track, Workout};
 
 /// The largest request an upload may send: a zip archive or a single
@@ -119,4 +119,42 @@ fn new_workout(
         modified_at: None,
         file_name: Some(upload.file_name.to_string()),
     }
+}
+
+/// Recomputes a file workout from its stored file (`POST …/refresh`).
+pub fn refresh(db: &mut Db<'_>, user: &User, workout: &Workout, now: i64) -> Result<Workout, WorkoutError> {
+    let Some((file_name, content)) = store::file(db, workout.id)? else {
+        return Ok(workout.clone());
+    };
+    let sport = sport(db, user.id, workout.sport_id, false)?;
+    let (track, analysis) = analyze_file(&file_name, &content, &sport, user)?;
+    let mut changed = workout.clone();
+    changed.measures = for_sport(analysis.workout.measures.clone(), workout.sport_id);
+    changed.calories = track.calories;
+    changed.bounds = Some(analysis.workout.bounds);
+    changed.modified_at = Some(now);
+    let segments = segments_of(&analysis, workout.sport_id);
+    db.write(|tx| {
+        let equipment: Vec<i64> = stored_equipments::of_workout(tx, workout.id)?.iter().map(|e| e.id).collect();
+        bookkeeping::removed(tx, workout)?;
+        store::save(tx, &changed)?;
+        store::replace_segments(tx, workout.id, &segments)?;
+        points::save(tx, workout.id, &analysis.chart)?;
+        bookkeeping::added(tx, &changed, &equipment)?;
+        bookkeeping::recompute_records(tx, workout, &changed)?;
+        bookkeeping::reload(tx, workout.id)
+    })
+}
+
+/// Stores the points of workouts uploaded before points were stored, once
+/// (at start, after the migration that added them). A file that no longer
+/// reads gets no points; its workout keeps its numbers.
+pub fn store_missing_points(db: &mut Db<'_>) -> Result<usize, storage::Error> {
+    let missing = points::missing(db)?;
+    for &workout_id in &missing {
+        let Some((file_name, content)) = store::file(db, workout_id)? else { continue };
+        let chart = files::read(&file_name, &content).map(|track| analysis::chart(&track)).unwrap_or_default();
+        db.write(|tx| points::save(tx, workout_id, &chart))?;
+    }
+    Ok(missing.len())
 }

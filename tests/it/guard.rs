@@ -58,7 +58,7 @@ fn every_oauth_reachable_route_has_an_enforced_scope() {
         }
     }
     // Every scope a user can grant guards something, so the walks below cover them all.
-    for scope in Scope::ENFORCED {
+    for &scope in Scope::ENFORCED {
         assert!(ROUTES.iter().any(|r| scoped(r) == Some(scope)), "no route needs {scope}");
     }
 }
@@ -70,7 +70,7 @@ fn a_token_with_one_scope_passes_exactly_the_routes_of_that_scope() {
     server.make_admin("root");
     let all: Vec<&str> = Scope::ENFORCED.iter().map(|s| s.name()).collect();
     let app = app_with(&server, &token, &all.join(" "), &[CALLBACK]);
-    for scope in Scope::ENFORCED {
+    for &scope in Scope::ENFORCED {
         let (access, _) = tokens(&server, &token, &app, scope.name());
         for route in ROUTES.iter().filter(|r| scoped(r).is_some()) {
             let response = call(&server, route, Some(&access));

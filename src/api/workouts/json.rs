@@ -206,7 +206,7 @@ fn segments_json(conn: &Connection, w: &Workout, view: &View<'_>) -> Result<Valu
             segment.insert("workout_id".into(), json!(w.short_id));
             segment.insert("segment_id".into(), json!(s.short_id));
             segment.insert("segment_number".into(), json!(s.number));
-            segment.insert("pauses".into(), json!(timedelta(s.measures.pauses())));
+            segment.insert("pauses".into(), json!(timedelta(s.measures.pauses)));
             Value::Object(segment)
         })
         .collect();
@@ -226,7 +226,7 @@ pub fn full_json(conn: &Connection, w: &Workout, view: &View<'_>) -> Result<Valu
             "equipments": equipments_json(&stored_equipments::of_workout(conn, w.id)?, owner),
             "creation_date": http_date(w.created_at),
             "modification_date": w.modified_at.map(http_date),
-            "pauses": timedelta(w.measures.pauses()),
+            "pauses": timedelta(w.measures.pauses),
             "segments": segments_json(conn, w, view)?,
             "with_geometry": false,
             "notes": if owner { json!(w.notes) } else { Value::Null },

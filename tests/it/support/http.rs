@@ -49,16 +49,12 @@ impl Request {
 
     /// multipart/form-data with text fields only.
     pub fn multipart(self, fields: &[(&str, &str)]) -> Request {
-        let boundary = "----testboundary7MA4YWxkTrZu0gW";
-        let mut body = Vec::new();
-        for (name, value) in fields {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            );
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        self.header("Content-Type", &format!("multipart/form-data; boundary={boundary}")).body(body)
+        let parts: Vec<Part<'_>> = fields
+            .iter()
+            .map(|(name, value)| Part { name, filename: None, content_type: None, data: value.as_bytes() })
+            .collect();
+        let body = multipart(&parts, "\r\n", "");
+        self.header("Content-Type", &format!("multipart/form-data; boundary={BOUNDARY}")).body(body)
     }
 
     pub fn body(mut self, body: Vec<u8>) -> Request {
@@ -262,4 +258,44 @@ impl Connection {
         }
         Ok(response)
     }
+}
+
+/// One part of a hand-built multipart body.
+pub struct Part<'a> {
+    pub name: &'a str,
+    pub filename: Option<&'a str>,
+    pub content_type: Option<&'a str>,
+    pub data: &'a [u8],
+}
+
+pub const BOUNDARY: &str = "xYzZY-boundary-1234";
+
+/// A multipart body; `newline` is "\r\n" or "\n", `preamble` goes before the
+/// first boundary.
+pub fn multipart(parts: &[Part<'_>], newline: &str, preamble: &str) -> Vec<u8> {
+    let mut body = preamble.as_bytes().to_vec();
+    for part in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}{newline}").as_bytes());
+        let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", part.name);
+        if let Some(filename) = part.filename {
+            disposition.push_str(&format!("; filename=\"{filename}\""));
+        }
+        body.extend_from_slice(format!("{disposition}{newline}").as_bytes());
+        if let Some(content_type) = part.content_type {
+            body.extend_from_slice(format!("Content-Type: {content_type}{newline}").as_bytes());
+        }
+        body.extend_from_slice(newline.as_bytes());
+        body.extend_from_slice(part.data);
+        body.extend_from_slice(newline.as_bytes());
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--{newline}").as_bytes());
+    body
+}
+
+pub fn data_part(data: &str) -> Part<'_> {
+    Part { name: "data", filename: None, content_type: None, data: data.as_bytes() }
+}
+
+pub fn file_part<'a>(name: &'a str, content: &'a [u8]) -> Part<'a> {
+    Part { name: "file", filename: Some(name), content_type: Some("application/gpx+xml"), data: content }
 }

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{base64url, base64url_decode, ct_eq, hmac_sha256};
+use super::{base64url, base64url_decode, ct_eq, hmac_sha256};
 
 /// base64url of `{"alg":"HS256","typ":"JWT"}`.
 const HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";

@@ -1,6 +1,9 @@
-//! Small, named security helpers: random secrets, SHA-256, HMAC, constant-time
-//! comparison. Generated secrets are long and random, so a fast hash is
-//! enough to store them; argon2 is only for human passwords (`accounts`).
+//! Small, named security helpers: random secrets, SHA-256, HMAC,
+//! constant-time comparison, and the first-party token format ([`jwt`]).
+//! Generated secrets are long and random, so a fast hash is enough to store
+//! them; argon2 is only for human passwords (`accounts`).
+
+pub mod jwt;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
