@@ -156,3 +156,32 @@ impl From<Limited> for HttpError {
             .with_header("X-RateLimit-Reset", l.reset_at.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::throttle::PER_ACCOUNT;
+
+    #[test]
+    fn a_throttled_attempt_is_a_429_that_says_when_to_come_back() {
+        let error = HttpError::from(Limited { limit: PER_ACCOUNT, reset_at: 1_000_090, now: 1_000_000 });
+        assert_eq!((error.status, error.text()), (429, "rate limit exceeded (10 per 5 minute)".to_string()));
+        let header = |name: &str| error.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
+        assert_eq!(header("Retry-After"), Some("90"));
+        assert_eq!(header("X-RateLimit-Limit"), Some("10"));
+        assert_eq!(header("X-RateLimit-Remaining"), Some("0"));
+        assert_eq!(header("X-RateLimit-Reset"), Some("1000090"));
+        let now = HttpError::from(Limited { limit: PER_ACCOUNT, reset_at: 5, now: 5 });
+        assert_eq!(now.headers[0], ("Retry-After", "1".to_string()), "never 0: clients would retry at once");
+    }
+
+    #[test]
+    fn domain_errors_keep_fittrackees_statuses() {
+        assert_eq!(HttpError::from(RegisterError::Disabled).status, 403);
+        assert_eq!(HttpError::from(AccountError::WrongPassword).status, 401);
+        assert_eq!(HttpError::from(AdminError::NotFound).status, 404);
+        let too_large = HttpError::from(WorkoutError::FileTooLarge { size: 2048, limit: 1024 });
+        assert_eq!(too_large.status, 413);
+        assert_eq!(too_large.text(), "Error during workout upload, file size (2.0KB) exceeds 1.0KB.");
+    }
+}
