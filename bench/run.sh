@@ -76,6 +76,8 @@ run_case() {
     cpu1=$(cpu_ticks "$pid")
     result=$(grep '^RESULT' <<<"$out") || { echo "$name: $out" >&2; exit 1; }
     read -r _ requests seconds rps p50 p99 errors <<<"$result"
+    # A case whose requests fail measures the failure, not the case.
+    [ "$errors" = 0 ] || { echo "$name: $errors of $requests requests failed" >&2; exit 1; }
     local peak cpu
     peak=$(peak_kib "$pid")
     cpu=$(awk -v d=$((cpu1 - cpu0)) -v s="$seconds" -v t="$TICKS" 'BEGIN {printf "%.0f", 100 * d / t / s}')

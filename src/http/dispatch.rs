@@ -19,7 +19,7 @@ pub fn handle(app: &App, req: &Request) -> Response {
     let path = raw_url.split('?').next().unwrap_or("");
     let response = with_security_headers(safe_headers(dispatch(app, req, path), is_api_path(path)));
     // Method, path without query, status, time: never a token, code or secret.
-    crate::log::write_line(&format!(
+    log::access(&format!(
         "{} {} {} {:.1}ms",
         log::escape(req.method()),
         log::escape(path),

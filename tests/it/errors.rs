@@ -66,7 +66,7 @@ fn one_log_line_per_request_without_query_or_secrets() {
     server.register("lou");
     let token = server.login("lou");
     server.get("/api/auth/profile?secret=hunter2").bearer(&token).send();
-    let logs = server.logs();
+    let logs = server.flushed_logs();
     assert!(logs.lines().any(|l| l.starts_with("GET /api/auth/profile 200 ") && l.ends_with("ms")), "{logs}");
     assert!(logs.lines().any(|l| l.starts_with("POST /api/auth/login 200 ")), "{logs}");
     for secret in [token.as_str(), "hunter2", PASSWORD] {

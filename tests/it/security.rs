@@ -461,7 +461,7 @@ fn b10_logged_values_are_escaped() {
     let code = flow::code(&server, &token, &app, &[]);
     assert_eq!(flow::exchange(&server, &app, &code, &[]).status, 200);
     assert_eq!(flow::exchange(&server, &app, &code, &[]).status, 400);
-    let logs = server.logs();
+    let logs = server.flushed_logs();
     assert!(logs.bytes().all(|b| b == b'\n' || (b' '..=b'~').contains(&b)), "raw control bytes in the log: {logs:?}");
     assert!(!logs.contains("\nsecurity event=forged"), "a value cannot start a line");
     assert!(logs.contains("client_id=\"evil\\x1b[31m\\nsecurity event=forged\\x7f\""), "{logs}");

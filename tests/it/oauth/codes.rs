@@ -131,7 +131,7 @@ fn a3_c8_a9_x7_codes_and_tokens_are_stored_hashed_and_never_logged() {
         refreshed["refresh_token"].as_str().unwrap(),
     ];
     let db = database_bytes(&server);
-    let logs = server.logs();
+    let logs = server.flushed_logs();
     for secret in secrets {
         assert!(!contains_bytes(&db, secret.as_bytes()), "the database holds {secret}");
         assert!(!logs.contains(secret), "the log holds {secret}");

@@ -97,6 +97,23 @@ impl Server {
         read(&self.dir.path().join("server.log"))
     }
 
+    /// The log with the lines of every request answered so far. Request
+    /// lines are written in batches, in order, a few tens of milliseconds
+    /// late: once a marker request's line is there, all before it are.
+    pub fn flushed_logs(&self) -> String {
+        let marker = format!("/log-marker-{}", crate::support::unique());
+        self.get(&marker).send();
+        let started = std::time::Instant::now();
+        loop {
+            let logs = self.logs();
+            if logs.contains(&marker) {
+                return logs;
+            }
+            assert!(started.elapsed() < std::time::Duration::from_secs(5), "the log never showed {marker}: {logs}");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
     /// Runs the binary's command line against this server's configuration.
     pub fn cli(&self, args: &[&str]) -> Output {
         Command::new(BIN)
@@ -217,4 +234,10 @@ pub fn database_bytes(server: &Server) -> Vec<u8> {
         bytes.extend(std::fs::read(path).unwrap_or_default());
     }
     bytes
+}
+
+/// A number no other call in this test process returns.
+pub fn unique() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }

@@ -26,7 +26,9 @@ pub fn gpx_run(start: i64, points: usize) -> String {
     gpx_track(start, points, 0.0001, "Morning run")
 }
 
-/// A track moving `step` degrees of latitude every 5 s.
+/// A track moving `step` degrees of latitude every 5 s, climbing 1 m per
+/// point for 1000 points, then down again (long tracks stay under the
+/// altitude limit).
 pub fn gpx_track(start: i64, points: usize, step: f64, name: &str) -> String {
     let mut body = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -39,7 +41,7 @@ pub fn gpx_track(start: i64, points: usize, step: f64, name: &str) -> String {
             r#"<trkpt lat="{:.6}" lon="{:.6}"><ele>{}</ele><time>{time}</time><extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>{}</gpxtpx:hr><gpxtpx:cad>80</gpxtpx:cad></gpxtpx:TrackPointExtension></extensions></trkpt>"#,
             45.0 + i as f64 * step,
             6.0 + i as f64 * step / 2.0,
-            100 + i,
+            100 + (i % 2000).min(2000 - i % 2000),
             120 + i % 20
         ));
     }
