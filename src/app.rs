@@ -2,7 +2,11 @@
 //! configuration, the store, the password hasher, the server's keys, the
 //! throttle, kept documents and the upload slots.
 
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
 use crate::accounts::passwords::Hasher;
+use crate::clock;
 use crate::config::Config;
 use crate::documents::Documents;
 use crate::http::Slots;
@@ -19,6 +23,8 @@ pub struct App {
     pub profiles: Documents,
     /// Workers that may be streaming a large body at once (see `Ctx::body`).
     pub uploads: Slots,
+    /// Wakes the worker of upload tasks.
+    pub tasks: TaskSignal,
 }
 
 /// Keys generated on first start and kept in the database.
@@ -50,7 +56,47 @@ impl App {
             throttle: Throttle::default(),
             profiles: Documents::default(),
             uploads: Slots::new(config.workers / 2),
+            tasks: TaskSignal::default(),
             config,
         })
+    }
+}
+
+/// Tells the worker of upload tasks that one was queued.
+#[derive(Default)]
+pub struct TaskSignal {
+    queued: Mutex<bool>,
+    ready: Condvar,
+}
+
+impl TaskSignal {
+    pub fn wake(&self) {
+        *self.queued.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.ready.notify_one();
+    }
+
+    /// Waits for a wake-up, at most `timeout`.
+    fn wait(&self, timeout: Duration) {
+        let queued = self.queued.lock().unwrap_or_else(|p| p.into_inner());
+        let (mut queued, _) =
+            self.ready.wait_timeout_while(queued, timeout, |queued| !*queued).unwrap_or_else(|p| p.into_inner());
+        *queued = false;
+    }
+}
+
+/// The worker of upload tasks: one file at a time, oldest task first, in
+/// its own thread for as long as the server runs. Tasks left by a previous
+/// run are taken up at once.
+pub fn work_on_tasks(app: &App) {
+    loop {
+        let worked = app.store.conn().and_then(|mut db| crate::workouts::tasks::work_on_next(&mut db, clock::now()));
+        match worked {
+            Ok(true) => {}
+            Ok(false) => app.tasks.wait(Duration::from_secs(30)),
+            Err(e) => {
+                crate::log::error("upload task", &e.to_string());
+                app.tasks.wait(Duration::from_secs(5));
+            }
+        }
     }
 }

@@ -297,7 +297,7 @@ impl<'d, 'a> Node<'d, 'a> {
         self.element().text.trim()
     }
 
-    pub fn children(&self) -> impl Iterator<Item = Node<'d, 'a>> + 'd {
+    pub fn children(self) -> impl Iterator<Item = Node<'d, 'a>> + 'd {
         let document = self.document;
         let mut next = self.element().first_child;
         std::iter::from_fn(move || {
@@ -309,22 +309,22 @@ impl<'d, 'a> Node<'d, 'a> {
         })
     }
 
-    pub fn children_named(&self, name: &'d str) -> impl Iterator<Item = Node<'d, 'a>> + 'd {
+    pub fn children_named(self, name: &'d str) -> impl Iterator<Item = Node<'d, 'a>> + 'd {
         self.children().filter(move |child| child.name() == name)
     }
 
-    pub fn child(&self, name: &'d str) -> Option<Node<'d, 'a>> {
+    pub fn child(self, name: &'d str) -> Option<Node<'d, 'a>> {
         self.children_named(name).next()
     }
 
     /// The trimmed text of the first child called `name`, when not empty.
-    pub fn child_text(&self, name: &'d str) -> Option<&'d str> {
+    pub fn child_text(self, name: &'d str) -> Option<&'d str> {
         self.child(name).map(|c| c.text()).filter(|t| !t.is_empty())
     }
 
     /// Every element below this one, in document order (elements are
     /// stored in that order, so this is a slice of them).
-    pub fn descendants(&self) -> impl Iterator<Item = Node<'d, 'a>> + 'd {
+    pub fn descendants(self) -> impl Iterator<Item = Node<'d, 'a>> + 'd {
         let document = self.document;
         let end = self.subtree_end();
         (self.id + 1..end).map(move |id| Node { document, id })
@@ -332,7 +332,7 @@ impl<'d, 'a> Node<'d, 'a> {
 
     /// The first element after this one's subtree: one past its last
     /// element in document order, the deepest of its last children.
-    fn subtree_end(&self) -> u32 {
+    fn subtree_end(self) -> u32 {
         let mut id = self.id;
         while let last @ 0..=0xffff_fffe = self.document.elements[id as usize].last_child {
             id = last;

@@ -10,11 +10,13 @@ use crate::accounts::profile::{AccountError, InvalidPreference};
 use crate::application::PatchError;
 use crate::equipments::EquipmentError;
 use crate::files::FileError;
+use crate::files::archive::ArchiveError;
 use crate::http::HttpError;
 use crate::oauth::{self, OAuthError};
 use crate::sports::SportError;
 use crate::throttle::Limited;
 use crate::workouts::WorkoutError;
+use crate::workouts::tasks::TaskError;
 
 impl From<RegisterError> for HttpError {
     fn from(e: RegisterError) -> HttpError {
@@ -108,8 +110,27 @@ impl From<EquipmentError> for HttpError {
 impl From<FileError> for HttpError {
     fn from(e: FileError) -> HttpError {
         match e {
-            FileError::Gpx(_) => HttpError::bad_request(e.to_string()),
+            FileError::Read(_) => HttpError::bad_request(e.to_string()),
             _ => HttpError::message(400, "fail", e.to_string()),
+        }
+    }
+}
+
+impl From<ArchiveError> for HttpError {
+    fn from(e: ArchiveError) -> HttpError {
+        match e {
+            ArchiveError::Invalid => HttpError::bad_request(e.to_string()),
+            _ => HttpError::message(400, "fail", e.to_string()),
+        }
+    }
+}
+
+impl From<TaskError> for HttpError {
+    fn from(e: TaskError) -> HttpError {
+        match e {
+            TaskError::Store(e) => e.into(),
+            TaskError::NotFound => HttpError::not_found(e.to_string()),
+            TaskError::NotOngoing | TaskError::Ongoing => HttpError::bad_request(e.to_string()),
         }
     }
 }
@@ -121,6 +142,8 @@ impl From<WorkoutError> for HttpError {
             WorkoutError::Store(e) => e.into(),
             WorkoutError::Equipment(e) => e.into(),
             WorkoutError::File(e) => e.into(),
+            WorkoutError::Archive(e) => e.into(),
+            WorkoutError::OngoingTask => HttpError::message(400, "invalid", message),
             WorkoutError::FileTooLarge { .. } => HttpError::message(413, "fail", message),
             WorkoutError::UnknownSport { .. }
             | WorkoutError::InvalidClimb

@@ -4,45 +4,25 @@
 //! and calories, and the file's creator. Element names are matched without
 //! their namespace, so GPX 1.0 and 1.1 and every extension prefix work.
 //! A point without a time is kept (gpxpy keeps it; the analysis decides).
+//! [`write`] makes a GPX file of any track (downloads of FIT, TCX or KML
+//! workouts).
 //!
 //! Anything malformed is an error with a message for the uploader, never a
 //! panic: the input comes from anyone with `workouts:write`.
 
-use std::fmt;
+use std::fmt::Write as _;
 
+use super::{Format, ReadError, xml_document};
 use crate::workouts::track::{Point, Track};
-use crate::xml::{self, Node, XmlError};
+use crate::xml::{self, Node};
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum GpxError {
-    /// Not well-formed XML, or not a GPX document.
-    Unreadable,
-    /// Beyond what a workout file can hold (see `xml::Limits`).
-    TooLarge(&'static str),
-    NoTracks,
-    /// A coordinate, elevation or time that cannot be real.
-    Invalid(&'static str),
-}
+const GPX: Format = Format::Gpx;
 
-impl fmt::Display for GpxError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            GpxError::Unreadable => f.write_str("error when parsing gpx file"),
-            GpxError::TooLarge(what) => write!(f, "error when parsing gpx file: too many {what}"),
-            GpxError::NoTracks => f.write_str("no tracks in gpx file"),
-            GpxError::Invalid(what) => write!(f, "gpx file is invalid: {what}"),
-        }
-    }
-}
-
-pub fn parse(bytes: &[u8]) -> Result<Track, GpxError> {
-    let text = xml::decode(bytes).map_err(read_error)?;
-    let document = xml::parse(&text, xml::WORKOUT_FILE).map_err(read_error)?;
+pub fn parse(bytes: &[u8]) -> Result<Track, ReadError> {
+    let text = xml::decode(bytes).map_err(|_| ReadError::Unreadable(GPX))?;
+    let document = xml_document(&text, GPX, "gpx")?;
     let root = document.root();
-    if root.name() != "gpx" {
-        return Err(GpxError::Unreadable);
-    }
-    let track = root.child("trk").ok_or(GpxError::NoTracks)?;
+    let track = root.child("trk").ok_or(ReadError::Missing("no tracks in gpx file"))?;
     let segments = track
         .children_named("trkseg")
         .map(|segment| segment.children_named("trkpt").map(point).collect::<Result<Vec<_>, _>>())
@@ -53,35 +33,26 @@ pub fn parse(bytes: &[u8]) -> Result<Track, GpxError> {
         description: track.child_text("desc").map(str::to_owned),
         calories: track.child("extensions").and_then(|e| descendant_number(e, &["Calories", "calories"])),
         segments,
+        totals: None,
     })
 }
 
-fn read_error(error: XmlError) -> GpxError {
-    match error {
-        XmlError::TooLarge(what) => GpxError::TooLarge(what),
-        XmlError::Malformed | XmlError::Doctype => GpxError::Unreadable,
-    }
-}
-
-fn point(node: Node<'_, '_>) -> Result<Point, GpxError> {
-    let coordinate = |name: &str, limit: f64| {
-        node.attribute(name)
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|v| v.is_finite() && v.abs() <= limit)
-            .ok_or(GpxError::Invalid("a point has no valid latitude or longitude"))
-    };
-    let latitude = coordinate("lat", 90.0)?;
-    let longitude = coordinate("lon", 180.0)?;
+fn point(node: Node<'_, '_>) -> Result<Point, ReadError> {
+    let coordinate = |name: &str| node.attribute(name).and_then(|v| v.trim().parse::<f64>().ok());
+    let (latitude, longitude) = coordinate("lat")
+        .zip(coordinate("lon"))
+        .and_then(|(lat, lon)| super::position(lat, lon))
+        .ok_or(ReadError::Invalid(GPX, "a point has no valid latitude or longitude"))?;
     let elevation = match node.child_text("ele") {
         None => None,
         Some(text) => Some(
             text.parse::<f64>()
                 .ok()
                 .filter(|e| e.is_finite() && (-12_000.0..=12_000.0).contains(e))
-                .ok_or(GpxError::Invalid("an elevation is not a number of meters"))?,
+                .ok_or(ReadError::Invalid(GPX, "an elevation is not a number of meters"))?,
         ),
     };
-    let time = node.child_text("time").map(parse_time).transpose()?;
+    let time = node.child_text("time").map(|t| parse_time(t, GPX)).transpose()?;
     let extensions = node.child("extensions");
     let reading = |names: &[&str]| extensions.and_then(|e| descendant_number(e, names)).filter(|v| *v >= 0.0);
     Ok(Point {
@@ -96,9 +67,9 @@ fn point(node: Node<'_, '_>) -> Result<Point, GpxError> {
 }
 
 /// RFC 3339 (`2018-03-13T12:44:45Z`, with fractions or an offset); a time
-/// without offset is taken as UTC, as GPX requires.
-pub fn parse_time(text: &str) -> Result<f64, GpxError> {
-    let invalid = GpxError::Invalid("a time is not an ISO 8601 date and time");
+/// without offset is taken as UTC, as GPX (and TCX, and KML) require.
+pub fn parse_time(text: &str, format: Format) -> Result<f64, ReadError> {
+    let invalid = ReadError::Invalid(format, "a time is not an ISO 8601 date and time");
     let timestamp = match text.parse::<jiff::Timestamp>() {
         Ok(timestamp) => timestamp,
         Err(_) => {
@@ -114,6 +85,54 @@ fn descendant_number(node: Node<'_, '_>, names: &[&str]) -> Option<f64> {
         .find(|d| names.contains(&d.name()))
         .and_then(|d| d.text().parse::<f64>().ok())
         .filter(|v| v.is_finite())
+}
+
+/// A GPX document of `track` (a download of a workout from any format):
+/// one track, its segments, and the readings in Garmin's extension.
+pub fn write(track: &Track) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gpx version=\"1.1\" creator=\"FitTrackee\" \
+         xmlns=\"http://www.topografix.com/GPX/1/1\" \
+         xmlns:gpxtpx=\"http://www.garmin.com/xmlschemas/TrackPointExtension/v1\">\n<trk>",
+    );
+    if let Some(name) = &track.name {
+        let _ = write!(out, "<name>{}</name>", escape(name));
+    }
+    for segment in &track.segments {
+        out.push_str("<trkseg>");
+        for point in segment {
+            write_point(&mut out, point);
+        }
+        out.push_str("</trkseg>\n");
+    }
+    out.push_str("</trk>\n</gpx>\n");
+    out
+}
+
+fn write_point(out: &mut String, p: &Point) {
+    let _ = write!(out, "<trkpt lat=\"{}\" lon=\"{}\">", p.latitude, p.longitude);
+    if let Some(elevation) = p.elevation {
+        let _ = write!(out, "<ele>{elevation}</ele>");
+    }
+    if let Some(time) = p.time.and_then(|t| jiff::Timestamp::from_millisecond((t * 1000.0).round() as i64).ok()) {
+        let _ = write!(out, "<time>{time}</time>");
+    }
+    let readings = [("hr", p.heart_rate), ("cad", p.cadence), ("power", p.power)];
+    if readings.iter().any(|(_, v)| v.is_some()) {
+        out.push_str("<extensions><gpxtpx:TrackPointExtension>");
+        for (name, value) in readings {
+            if let Some(value) = value {
+                let _ = write!(out, "<gpxtpx:{name}>{}</gpxtpx:{name}>", value.round());
+            }
+        }
+        out.push_str("</gpxtpx:TrackPointExtension></extensions>");
+    }
+    out.push_str("</trkpt>");
+}
+
+/// Text for an XML element.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -189,32 +208,32 @@ pub(crate) mod tests {
 
     #[test]
     fn errors_name_the_problem() {
-        let cases: [(&str, GpxError); 6] = [
-            ("not xml at all", GpxError::Unreadable),
-            ("<kml></kml>", GpxError::Unreadable),
-            ("<gpx></gpx>", GpxError::NoTracks),
+        let cases: [(&str, ReadError); 6] = [
+            ("not xml at all", ReadError::Unreadable(GPX)),
+            ("<kml></kml>", ReadError::Unreadable(GPX)),
+            ("<gpx></gpx>", ReadError::Missing("no tracks in gpx file")),
             (
                 "<gpx><trk><trkseg><trkpt lat='91' lon='1'><time>2018-03-13T12:44:45Z</time></trkpt></trkseg></trk></gpx>",
-                GpxError::Invalid("a point has no valid latitude or longitude"),
+                ReadError::Invalid(GPX, "a point has no valid latitude or longitude"),
             ),
             (
                 "<gpx><trk><trkseg><trkpt lat='1' lon='1'><time>yesterday</time></trkpt></trkseg></trk></gpx>",
-                GpxError::Invalid("a time is not an ISO 8601 date and time"),
+                ReadError::Invalid(GPX, "a time is not an ISO 8601 date and time"),
             ),
             (
                 "<gpx><trk><trkseg><trkpt lat='1' lon='1'><ele>NaN</ele><time>2018-03-13T12:44:45Z</time></trkpt></trkseg></trk></gpx>",
-                GpxError::Invalid("an elevation is not a number of meters"),
+                ReadError::Invalid(GPX, "an elevation is not a number of meters"),
             ),
         ];
         for (text, expected) in cases {
             assert_eq!(parse(text.as_bytes()), Err(expected), "{text}");
         }
-        assert_eq!(parse(&[0xff, 0xfe, 0x00]), Err(GpxError::Unreadable));
-        assert_eq!(parse(b"\xef\xbb\xbf\x00"), Err(GpxError::Unreadable));
+        assert_eq!(parse(&[0xff, 0xfe, 0x00]), Err(ReadError::Unreadable(GPX)));
+        assert_eq!(parse(b"\xef\xbb\xbf\x00"), Err(ReadError::Unreadable(GPX)));
         let with_dtd = r#"<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "aaaa">]><gpx>&a;</gpx>"#;
-        assert_eq!(parse(with_dtd.as_bytes()), Err(GpxError::Unreadable), "no DTDs, no entity expansion");
+        assert_eq!(parse(with_dtd.as_bytes()), Err(ReadError::Unreadable(GPX)), "no DTDs, no entity expansion");
         let flood = format!("<gpx {}/>", (0..200).map(|i| format!("a{i}='1'")).collect::<Vec<_>>().join(" "));
-        assert_eq!(parse(flood.as_bytes()), Err(GpxError::TooLarge("attributes on one element")));
+        assert_eq!(parse(flood.as_bytes()), Err(ReadError::TooLarge(GPX, "attributes on one element")));
     }
 
     mod properties {

@@ -75,6 +75,17 @@ pub static ROUTES: &[Route] = &[
     route(GET, "/api/workouts", Access::scope(WorkoutsRead), api::workouts::list),
     route(POST, "/api/workouts", Access::scope(WorkoutsWrite), api::workouts::create),
     route(POST, "/api/workouts/no_gpx", Access::scope(WorkoutsWrite), api::workouts::create_manual),
+    // Upload tasks (before `/api/workouts/{workout_id}`, which would take the path).
+    route(GET, "/api/workouts/upload-tasks", Access::scope(WorkoutsRead), api::workouts::tasks::list),
+    route(GET, "/api/workouts/upload-tasks/{task_id}", Access::scope(WorkoutsRead), api::workouts::tasks::show),
+    // FitTrackee asks only workouts:read to delete a task.
+    route(DELETE, "/api/workouts/upload-tasks/{task_id}", Access::scope(WorkoutsRead), api::workouts::tasks::delete),
+    route(
+        POST,
+        "/api/workouts/upload-tasks/{task_id}/abort",
+        Access::scope(WorkoutsWrite),
+        api::workouts::tasks::abort,
+    ),
     route(GET, "/api/workouts/{workout_id}", Access::scope(WorkoutsRead).anonymous_ok(), api::workouts::show),
     route(PATCH, "/api/workouts/{workout_id}", Access::scope(WorkoutsWrite), api::workouts::update),
     route(DELETE, "/api/workouts/{workout_id}", Access::scope(WorkoutsWrite), api::workouts::delete),
@@ -86,8 +97,13 @@ pub static ROUTES: &[Route] = &[
         api::workouts::chart_data,
     ),
     route(GET, "/api/workouts/{workout_id}/gpx", Access::scope(WorkoutsRead).anonymous_ok(), api::workouts::gone),
-    route(GET, "/api/workouts/{workout_id}/gpx/download", Access::scope(WorkoutsRead), api::workouts::download),
-    route(GET, "/api/workouts/{workout_id}/original/download", Access::scope(WorkoutsRead), api::workouts::download),
+    route(GET, "/api/workouts/{workout_id}/gpx/download", Access::scope(WorkoutsRead), api::workouts::gpx_download),
+    route(
+        GET,
+        "/api/workouts/{workout_id}/original/download",
+        Access::scope(WorkoutsRead),
+        api::workouts::original_download,
+    ),
     route(
         GET,
         "/api/users/{username}/workouts",

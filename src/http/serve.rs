@@ -10,6 +10,8 @@ use crate::config::Config;
 pub fn serve(app: App) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     crate::memory::tune_allocator();
     let app = Arc::new(app);
+    let worker_app = Arc::clone(&app);
+    std::thread::Builder::new().name("upload tasks".into()).spawn(move || crate::app::work_on_tasks(&worker_app))?;
     let workers = app.config.workers;
     let handler_app = Arc::clone(&app);
     let server = rouille::Server::new(app.config.listen, move |req| super::dispatch::handle(&handler_app, req))?

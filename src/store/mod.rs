@@ -32,6 +32,7 @@ pub mod records;
 pub mod sessions;
 pub mod settings;
 pub mod sports;
+pub mod tasks;
 pub mod users;
 pub mod workouts;
 
@@ -60,6 +61,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_workouts.sql"),
     include_str!("migrations/005_points.sql"),
     include_str!("migrations/006_pauses.sql"),
+    include_str!("migrations/007_upload_tasks.sql"),
 ];
 
 /// Bytes the WAL file is truncated to after a checkpoint resets it.

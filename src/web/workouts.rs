@@ -11,14 +11,19 @@ use crate::dates::timedelta;
 use crate::http::{self, Ctx, HttpError};
 use crate::sports::{Sport, SportPreferences};
 use crate::store::{lists, sports, users};
-use crate::workouts::{FileUpload, WorkoutFields, WorkoutFilter, WorkoutOrder, create_from_file};
+use crate::workouts::{FileUpload, Uploaded, WorkoutFields, WorkoutFilter, WorkoutOrder, upload as upload_files};
 
 const PER_PAGE: i64 = 20;
 
 pub fn list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let query = http::query(ctx.req);
-    let notice = query.text("uploaded").map(|_| "Workout uploaded.");
-    render(ctx, 200, notice, None)
+    let notice = match (query.text("uploaded"), query.text("queued")) {
+        (Some("1"), _) => Some("Workout uploaded.".to_string()),
+        (Some(count), _) => Some(format!("{} workouts uploaded.", count.parse::<u32>().unwrap_or(0))),
+        (None, Some(_)) => Some("The archive is being processed: its workouts appear here as they are created.".into()),
+        (None, None) => None,
+    };
+    render(ctx, 200, notice.as_deref(), None)
 }
 
 fn render(ctx: &Ctx<'_>, status: u16, notice: Option<&str>, error: Option<&str>) -> Result<Response, HttpError> {
@@ -43,11 +48,11 @@ fn render(ctx: &Ctx<'_>, status: u16, notice: Option<&str>, error: Option<&str>)
         (tabs(Tab::Workouts))
         h1 { "Workouts" }
         @if let Some(notice) = notice { p.notice { (notice) } }
-        @if let Some(error) = error { p.error role="alert" { (error) } }
+        @if let Some(error) = error { ul.error role="alert" { @for line in error.lines() { li { (line) } } } }
         (upload_form(ctx, &sports))
         h2 { (total) " workouts" }
         @if workouts.is_empty() {
-            p { "No workout yet: upload a GPX file, or connect an app in the Apps tab." }
+            p { "No workout yet: upload a file from your watch or app, or connect an app in the Apps tab." }
         } @else {
             table #workouts {
                 thead { tr { th { "Date" } th { "Sport" } th { "Title" } th { "Distance" } th { "Duration" } } }
@@ -79,7 +84,10 @@ fn upload_form(ctx: &Ctx<'_>, sports: &[(Sport, Option<SportPreferences>)]) -> M
     html! {
         form.card method="post" action="/profile/workouts" enctype="multipart/form-data" {
             (csrf_field(ctx))
-            label { "GPX file" input #file type="file" name="file" accept=".gpx" required; }
+            label {
+                "Workout file (GPX, TCX, FIT, KML, KMZ) or a zip of them"
+                input #file type="file" name="file" accept=".gpx,.tcx,.fit,.kml,.kmz,.zip" required;
+            }
             label {
                 "Sport"
                 select #sport_id name="sport_id" {
@@ -108,8 +116,17 @@ pub fn upload(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         },
     };
     let config = crate::store::app_config::get(&ctx.db)?;
-    match create_from_file(&mut ctx.db, &user, &upload, &config, ctx.now).map_err(HttpError::from) {
-        Ok(_) => Ok(see_other("/profile/workouts?uploaded=1")),
+    match upload_files(&mut ctx.db, &user, &upload, &config, ctx.now).map_err(HttpError::from) {
+        Ok(Uploaded::Created(workouts)) => Ok(see_other(&format!("/profile/workouts?uploaded={}", workouts.len()))),
+        Ok(Uploaded::Queued(_)) => {
+            ctx.app.tasks.wake();
+            Ok(see_other("/profile/workouts?queued=1"))
+        }
+        Ok(Uploaded::Partly { created, errors }) => {
+            let lines: Vec<String> = errors.iter().map(|(file, why)| format!("{file}: {why}")).collect();
+            let notice = format!("{} workouts uploaded; these files gave none:", created.len());
+            render(ctx, 400, Some(&notice), Some(&lines.join("\n")))
+        }
         Err(e) if e.status >= 500 => Err(e),
         Err(e) => render(ctx, e.status, None, Some(&e.text())),
     }

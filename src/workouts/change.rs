@@ -2,8 +2,8 @@
 //! on whether it came from a file.
 
 use super::bookkeeping::{added, recompute_records, reload, removed};
+use super::from_file::{analyze_file, segments_of};
 use super::manual::{climb, local_date_time, manual_measures};
-use super::upload::{analyze_file, segments_of};
 use super::{
     DESCRIPTION_MAX, NOTES_MAX, RequestedVisibilities, TITLE_MAX, WorkoutError, check_limits, for_sport, sport, text,
 };
@@ -103,9 +103,11 @@ pub fn update(
     if with_file && changed.sport_id != workout.sport_id {
         // Another sport: another stopped-speed threshold.
         let (name, content) = store::file(db, workout.id)?.unwrap_or_default();
-        let (_, analysis) = analyze_file(&name, &content, &sport, user)?;
-        changed.measures = for_sport(analysis.workout.measures.clone(), changed.sport_id);
-        segments = Some(segments_of(&analysis, changed.sport_id));
+        // (A file without positions has the device's totals: no threshold.)
+        if let Some(analysis) = analyze_file(&name, &content, &sport, user)?.analysis {
+            changed.measures = for_sport(analysis.workout.measures.clone(), changed.sport_id);
+            segments = Some(segments_of(&analysis.segments, changed.sport_id));
+        }
     } else if !with_file {
         apply_manual(&mut changed, &change.manual, &user.prefs.timezone)?;
     }

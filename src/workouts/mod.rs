@@ -5,9 +5,11 @@
 pub mod analysis;
 mod bookkeeping;
 mod change;
+mod from_file;
 mod manual;
 pub mod model;
 pub mod stats;
+pub mod tasks;
 pub mod track;
 pub mod upload;
 
@@ -15,22 +17,24 @@ use std::fmt;
 
 use rusqlite::Connection;
 
+pub use analysis::track_of;
 pub use bookkeeping::delete;
 pub use change::{ManualChange, WorkoutChange, update};
+pub use from_file::{refresh, store_missing_points};
 pub use manual::{ManualWorkout, create_manual, local_date_time};
 pub use model::{
-    Aggregate, Measure, Measures, Record, RecordType, Segment, SportTotals, StatRow, Visibilities, Workout,
-    WorkoutFilter, WorkoutOrder,
+    Aggregate, FileUpload, Measure, Measures, Record, RecordType, RequestedVisibilities, Segment, SportTotals, StatRow,
+    TaskStatus, UploadTask, Visibilities, Workout, WorkoutFields, WorkoutFilter, WorkoutOrder,
 };
 pub use track::{Point, Track};
-pub use upload::{FileUpload, create_from_file, refresh, store_missing_points};
+pub use upload::{Uploaded, upload};
 
 use crate::accounts::user::User;
 use crate::equipments::{self, EquipmentError};
 use crate::files::FileError;
+use crate::files::archive::ArchiveError;
 use crate::sports::{self, UserSport};
 use crate::store::{self, equipments as stored_equipments};
-use crate::visibility::Visibility;
 use analysis::TrackError;
 
 #[derive(Debug)]
@@ -42,6 +46,7 @@ pub enum WorkoutError {
         creating: bool,
     },
     File(FileError),
+    Archive(ArchiveError),
     Track(TrackError),
     /// A file over `max_single_file_size` (its size and the limit, bytes).
     FileTooLarge {
@@ -59,6 +64,8 @@ pub enum WorkoutError {
     ElevationSourceWithoutFile,
     InvalidElevationSource(String),
     Equipment(EquipmentError),
+    /// The user's previous archive is still being processed.
+    OngoingTask,
     Store(store::Error),
 }
 
@@ -70,6 +77,7 @@ impl fmt::Display for WorkoutError {
             WorkoutError::UnknownSport { id, creating: true } => write!(f, "Sport id: {id} does not exist"),
             WorkoutError::UnknownSport { id, creating: false } => write!(f, "sport id {id} not found"),
             WorkoutError::File(e) => e.fmt(f),
+            WorkoutError::Archive(e) => e.fmt(f),
             WorkoutError::Track(e) => e.fmt(f),
             WorkoutError::FileTooLarge { size, limit } => write!(
                 f,
@@ -93,6 +101,7 @@ impl fmt::Display for WorkoutError {
                 write!(f, "'{source}' as elevation data source is not valid")
             }
             WorkoutError::Equipment(e) => e.fmt(f),
+            WorkoutError::OngoingTask => f.write_str("ongoing upload task exists"),
             WorkoutError::Store(e) => e.fmt(f),
         }
     }
@@ -107,35 +116,6 @@ impl From<store::Error> for WorkoutError {
 impl From<EquipmentError> for WorkoutError {
     fn from(e: EquipmentError) -> Self {
         WorkoutError::Equipment(e)
-    }
-}
-
-/// What a new workout's request may set besides its measures.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct WorkoutFields {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub notes: Option<String>,
-    /// `None`: the sport's default equipment.
-    pub equipment_ids: Option<Vec<String>>,
-    pub visibility: RequestedVisibilities,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct RequestedVisibilities {
-    pub workout: Option<Visibility>,
-    pub analysis: Option<Visibility>,
-    pub map: Option<Visibility>,
-}
-
-impl RequestedVisibilities {
-    /// What was asked, else `current`, each never wider than the one before.
-    fn over(&self, current: Visibilities) -> Visibilities {
-        Visibilities::clamped(
-            self.workout.unwrap_or(current.workout),
-            self.analysis.unwrap_or(current.analysis),
-            self.map.unwrap_or(current.map),
-        )
     }
 }
 
@@ -211,6 +191,7 @@ fn chosen_equipment(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::visibility::Visibility;
 
     #[test]
     fn default_titles_use_local_time() {

@@ -279,3 +279,121 @@ impl WorkoutFilter {
         *self == WorkoutFilter::of_user(self.user_id)
     }
 }
+
+/// A zip archive processed in the background: FitTrackee's
+/// `workouts_archive_upload` task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadTask {
+    pub id: i64,
+    pub short_id: String,
+    pub user_id: i64,
+    pub created_at: i64,
+    pub updated_at: Option<i64>,
+    pub original_file_name: String,
+    pub file_size: i64,
+    /// The workout files of the archive: (index in the archive, name).
+    pub entries: Vec<(usize, String)>,
+    /// How many entries are done (a workout, or an error).
+    pub done: usize,
+    pub new_workouts: i64,
+    /// `(file, why)` for each file that gave no workout.
+    pub errored_files: Vec<(String, String)>,
+    /// Why the archive itself could not be read any further.
+    pub archive_error: Option<String>,
+    pub aborted: bool,
+    pub sport_id: i64,
+    pub fields: WorkoutFields,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskStatus {
+    Queued,
+    InProgress,
+    Successful,
+    Errored,
+    Aborted,
+}
+
+impl TaskStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            TaskStatus::Queued => "queued",
+            TaskStatus::InProgress => "in_progress",
+            TaskStatus::Successful => "successful",
+            TaskStatus::Errored => "errored",
+            TaskStatus::Aborted => "aborted",
+        }
+    }
+}
+
+impl UploadTask {
+    pub fn is_finished(&self) -> bool {
+        self.done >= self.entries.len() || self.archive_error.is_some()
+    }
+
+    /// Percent of the files done (FitTrackee's `int(100 * done / total)`).
+    pub fn progress(&self) -> i64 {
+        if self.is_finished() {
+            return 100;
+        }
+        (100 * self.done / self.entries.len().max(1)) as i64
+    }
+
+    /// FitTrackee's order: errored, aborted, queued, successful, in progress.
+    pub fn status(&self) -> TaskStatus {
+        let finished = self.is_finished();
+        if finished && (self.archive_error.is_some() || !self.errored_files.is_empty()) {
+            TaskStatus::Errored
+        } else if self.aborted {
+            TaskStatus::Aborted
+        } else if self.done == 0 && !finished {
+            TaskStatus::Queued
+        } else if finished {
+            TaskStatus::Successful
+        } else {
+            TaskStatus::InProgress
+        }
+    }
+
+    /// Still to be worked on (or being worked on).
+    pub fn is_ongoing(&self) -> bool {
+        matches!(self.status(), TaskStatus::Queued | TaskStatus::InProgress)
+    }
+}
+
+/// What a new workout's request may set besides its measures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkoutFields {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub notes: Option<String>,
+    /// `None`: the sport's default equipment.
+    pub equipment_ids: Option<Vec<String>>,
+    pub visibility: RequestedVisibilities,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RequestedVisibilities {
+    pub workout: Option<Visibility>,
+    pub analysis: Option<Visibility>,
+    pub map: Option<Visibility>,
+}
+
+impl RequestedVisibilities {
+    /// What was asked, else `current`, each never wider than the one before.
+    pub(super) fn over(&self, current: Visibilities) -> Visibilities {
+        Visibilities::clamped(
+            self.workout.unwrap_or(current.workout),
+            self.analysis.unwrap_or(current.analysis),
+            self.map.unwrap_or(current.map),
+        )
+    }
+}
+
+/// A workout file (or an archive of them) with what its request asked.
+pub struct FileUpload<'a> {
+    pub sport_id: i64,
+    pub file_name: &'a str,
+    pub content: &'a [u8],
+    pub fields: WorkoutFields,
+}

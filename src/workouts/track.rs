@@ -24,4 +24,27 @@ pub struct Track {
     pub calories: Option<f64>,
     /// Every segment of the (first) track, even those of one point.
     pub segments: Vec<Vec<Point>>,
+    /// What the device computed itself (FIT sessions), for files without
+    /// positions (indoor workouts), which have no track to analyze.
+    pub totals: Option<DeviceTotals>,
+}
+
+/// A FIT session's own figures: seconds, meters, m/s.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceTotals {
+    /// Unix seconds.
+    pub start: f64,
+    pub elapsed: f64,
+    pub moving: f64,
+    pub distance: f64,
+    pub ave_speed: Option<f64>,
+    pub max_speed: Option<f64>,
+    pub ascent: Option<f64>,
+    pub descent: Option<f64>,
+    pub ave_hr: Option<f64>,
+    pub max_hr: Option<f64>,
+    pub ave_cadence: Option<f64>,
+    pub max_cadence: Option<f64>,
+    pub ave_power: Option<f64>,
+    pub max_power: Option<f64>,
 }

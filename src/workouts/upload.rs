@@ -1,18 +1,16 @@
-//! Workouts from files: the upload limits, and creating a workout from a
-//! file and its request.
+//! An upload: one workout file, or a zip archive of them, with the fields
+//! of its request. Small archives are processed at once, one workout per
+//! file; larger ones go to a background task (FitTrackee's rules).
 
-use super::analysis::{self, Analysis};
-use super::{
-    DESCRIPTION_MAX, NOTES_MAX, TITLE_MAX, WorkoutError, WorkoutFields, bookkeeping, check_limits, chosen_equipment,
-    default_title, default_visibilities, for_sport, sport, text,
-};
+use super::from_file::create_from_file;
+use super::model::FileUpload;
+use super::{WorkoutError, tasks};
 use crate::accounts::user::User;
 use crate::application::AppConfig;
-use crate::files;
-use crate::shortid;
-use crate::sports::UserSport;
-use crate::store::{self as storage, Db, equipments as stored_equipments, points, workouts as store};
-use crate::workouts::{Segment, Track, Workout};
+use crate::files::archive::{Archive, Entry};
+use crate::files::{self, Upload};
+use crate::store::Db;
+use crate::workouts::Workout;
 
 /// The largest request an upload may send: a zip archive or a single
 /// file, whichever is larger (multipart framing fits in the difference).
@@ -21,140 +19,91 @@ pub fn request_limit(config: &AppConfig) -> u64 {
 }
 
 /// Checks a file's name and size before it is read.
-pub fn check_file(file_name: &str, size: u64, config: &AppConfig) -> Result<(), WorkoutError> {
-    files::check_name(file_name).map_err(WorkoutError::File)?;
-    let limit = config.max_single_file_size.max(0) as u64;
+pub fn check_file(file_name: &str, size: u64, config: &AppConfig) -> Result<Upload, WorkoutError> {
+    let kind = files::kind_of(file_name).map_err(WorkoutError::File)?;
+    let limit = match kind {
+        Upload::Archive => config.max_zip_file_size,
+        Upload::Workout(_) => config.max_single_file_size,
+    };
+    let limit = limit.max(0) as u64;
     if size > limit {
         return Err(WorkoutError::FileTooLarge { size, limit });
     }
-    Ok(())
+    Ok(kind)
 }
 
-pub struct FileUpload<'a> {
-    pub sport_id: i64,
-    pub file_name: &'a str,
-    pub content: &'a [u8],
-    pub fields: WorkoutFields,
+/// What became of an upload.
+#[derive(Debug)]
+pub enum Uploaded {
+    /// Every file is a workout now.
+    Created(Vec<Workout>),
+    /// Some files of an archive are not: `(file, why)` for each of them.
+    Partly { created: Vec<Workout>, errors: Vec<(String, String)> },
+    /// The archive is processed in the background by the task of this id.
+    Queued(String),
 }
 
-/// Reads and analyzes a workout file for a sport with the user's preferences.
-pub fn analyze_file(
-    file_name: &str,
-    content: &[u8],
-    sport: &UserSport,
-    user: &User,
-) -> Result<(Track, Analysis), WorkoutError> {
-    let track = files::read(file_name, content).map_err(WorkoutError::File)?;
-    let analysis = analysis::analyze(&track, sport.prefs.stopped_speed_threshold, user.prefs.use_raw_gpx_speed)
-        .map_err(WorkoutError::Track)?;
-    Ok((track, analysis))
-}
-
-pub(super) fn segments_of(analysis: &Analysis, sport_id: i64) -> Vec<Segment> {
-    analysis
-        .segments
-        .iter()
-        .enumerate()
-        .map(|(i, s)| Segment {
-            number: i as i64 + 1,
-            short_id: shortid::new(),
-            measures: for_sport(s.measures.clone(), sport_id),
-        })
-        .collect()
-}
-
-/// Creates a workout from a file and the upload's fields.
-pub fn create_from_file(
+/// Creates the workouts of an upload (`POST /api/workouts`, the Workouts
+/// page).
+pub fn upload(
     db: &mut Db<'_>,
     user: &User,
     upload: &FileUpload<'_>,
     config: &AppConfig,
     now: i64,
-) -> Result<Workout, WorkoutError> {
-    check_file(upload.file_name, upload.content.len() as u64, config)?;
-    let sport = sport(db, user.id, upload.sport_id, true)?;
-    let (track, analysis) = analyze_file(upload.file_name, upload.content, &sport, user)?;
-    let workout = new_workout(user, &sport, upload, &track, &analysis, now);
-    check_limits(&workout.measures, track.calories)?;
-    let segments = segments_of(&analysis, workout.sport_id);
-    db.write(|tx| {
-        let equipment = chosen_equipment(tx, user.id, workout.sport_id, &upload.fields.equipment_ids)?;
-        let id = store::insert(tx, &workout)?;
-        store::insert_file(tx, id, upload.file_name, upload.content)?;
-        store::replace_segments(tx, id, &segments)?;
-        points::save(tx, id, &analysis.chart)?;
-        bookkeeping::created(tx, &Workout { id, ..workout.clone() }, &equipment)
-    })
+) -> Result<Uploaded, WorkoutError> {
+    match check_file(upload.file_name, upload.content.len() as u64, config)? {
+        Upload::Workout(_) => Ok(Uploaded::Created(vec![create_from_file(db, user, upload, now, |_| Ok(()))?])),
+        Upload::Archive => {
+            // The sport and the equipment are checked before any file is read.
+            super::sport(db, user.id, upload.sport_id, true)?;
+            super::chosen_equipment(db, user.id, upload.sport_id, &upload.fields.equipment_ids)?;
+            let entries = archive_entries(upload.content, config)?;
+            if entries.len() > config.file_sync_limit_import.max(0) as usize {
+                return Ok(Uploaded::Queued(tasks::queue(db, user, upload, &entries, now)?));
+            }
+            archive_now(db, user, upload, &entries, config, now)
+        }
+    }
 }
 
-fn new_workout(
+/// The workout files of an archive, within the configured limits.
+pub(super) fn archive_entries(content: &[u8], config: &AppConfig) -> Result<Vec<Entry>, WorkoutError> {
+    let mut archive = Archive::open(content).map_err(WorkoutError::Archive)?;
+    let max_files = config.file_limit_import.max(0) as usize;
+    archive.workout_files(config.max_single_file_size.max(0) as u64, max_files).map_err(WorkoutError::Archive)
+}
+
+/// One workout per file, each in its own transaction: a file that fails is
+/// reported and the others are kept (as FitTrackee does).
+fn archive_now(
+    db: &mut Db<'_>,
     user: &User,
-    sport: &UserSport,
     upload: &FileUpload<'_>,
-    track: &Track,
-    analysis: &Analysis,
+    entries: &[Entry],
+    config: &AppConfig,
     now: i64,
-) -> Workout {
-    let fields = &upload.fields;
-    let start = analysis.workout.start.floor() as i64;
-    let first_point = track.segments.iter().find(|s| s.len() >= 2).and_then(|s| s.first());
-    Workout {
-        id: 0,
-        short_id: shortid::new(),
-        user_id: user.id,
-        sport_id: sport.sport.id,
-        title: text(&fields.title, TITLE_MAX)
-            .or(track.name.clone())
-            .unwrap_or_else(|| default_title(&sport.sport.label, start, &user.prefs.timezone)),
-        description: text(&fields.description, DESCRIPTION_MAX).or(track.description.clone()),
-        notes: text(&fields.notes, NOTES_MAX),
-        workout_date: start,
-        measures: for_sport(analysis.workout.measures.clone(), sport.sport.id),
-        calories: track.calories,
-        start: first_point.map(|p| (p.latitude, p.longitude)),
-        bounds: Some(analysis.workout.bounds),
-        source: track.creator.clone(),
-        visibility: fields.visibility.over(default_visibilities(user)),
-        created_at: now,
-        modified_at: None,
-        file_name: Some(upload.file_name.to_string()),
+) -> Result<Uploaded, WorkoutError> {
+    let mut archive = Archive::open(upload.content).map_err(WorkoutError::Archive)?;
+    let (mut created, mut errors) = (Vec::new(), Vec::new());
+    for entry in entries {
+        let result = archive
+            .read(entry.index, config.max_single_file_size.max(0) as u64)
+            .map_err(WorkoutError::Archive)
+            .and_then(|content| {
+                let file = FileUpload {
+                    sport_id: upload.sport_id,
+                    file_name: &entry.name,
+                    content: &content,
+                    fields: upload.fields.clone(),
+                };
+                create_from_file(db, user, &file, now, |_| Ok(()))
+            });
+        match result {
+            Ok(workout) => created.push(workout),
+            Err(WorkoutError::Store(e)) => return Err(WorkoutError::Store(e)),
+            Err(e) => errors.push((entry.name.clone(), e.to_string())),
+        }
     }
-}
-
-/// Recomputes a file workout from its stored file (`POST …/refresh`).
-pub fn refresh(db: &mut Db<'_>, user: &User, workout: &Workout, now: i64) -> Result<Workout, WorkoutError> {
-    let Some((file_name, content)) = store::file(db, workout.id)? else {
-        return Ok(workout.clone());
-    };
-    let sport = sport(db, user.id, workout.sport_id, false)?;
-    let (track, analysis) = analyze_file(&file_name, &content, &sport, user)?;
-    let mut changed = workout.clone();
-    changed.measures = for_sport(analysis.workout.measures.clone(), workout.sport_id);
-    changed.calories = track.calories;
-    changed.bounds = Some(analysis.workout.bounds);
-    changed.modified_at = Some(now);
-    let segments = segments_of(&analysis, workout.sport_id);
-    db.write(|tx| {
-        let equipment: Vec<i64> = stored_equipments::of_workout(tx, workout.id)?.iter().map(|e| e.id).collect();
-        bookkeeping::removed(tx, workout)?;
-        store::save(tx, &changed)?;
-        store::replace_segments(tx, workout.id, &segments)?;
-        points::save(tx, workout.id, &analysis.chart)?;
-        bookkeeping::added(tx, &changed, &equipment)?;
-        bookkeeping::recompute_records(tx, workout, &changed)?;
-        bookkeeping::reload(tx, workout.id)
-    })
-}
-
-/// Stores the points of workouts uploaded before points were stored, once
-/// (at start, after the migration that added them). A file that no longer
-/// reads gets no points; its workout keeps its numbers.
-pub fn store_missing_points(db: &mut Db<'_>) -> Result<usize, storage::Error> {
-    let missing = points::missing(db)?;
-    for &workout_id in &missing {
-        let Some((file_name, content)) = store::file(db, workout_id)? else { continue };
-        let chart = files::read(&file_name, &content).map(|track| analysis::chart(&track)).unwrap_or_default();
-        db.write(|tx| points::save(tx, workout_id, &chart))?;
-    }
-    Ok(missing.len())
+    Ok(if errors.is_empty() { Uploaded::Created(created) } else { Uploaded::Partly { created, errors } })
 }

@@ -4,6 +4,7 @@
 mod json;
 mod list;
 pub mod request;
+pub mod tasks;
 
 use rouille::Response;
 use serde_json::json;
@@ -13,10 +14,11 @@ pub use list::{list, user_workouts};
 
 use super::json_object;
 use crate::accounts::user::User;
+use crate::files::Format;
 use crate::http::{self, Ctx, Form, HttpError};
 use crate::numbers::readable_size;
 use crate::store::{app_config, points as stored_points, users, workouts as store};
-use crate::workouts::{self as domain, FileUpload, Workout, upload};
+use crate::workouts::{self as domain, FileUpload, Uploaded, Workout, upload};
 use json::ChartView;
 
 fn not_found_data(key: &str, empty: serde_json::Value) -> HttpError {
@@ -84,8 +86,27 @@ pub fn create(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         fields: request::fields(&data)?,
     };
     let user = caller_account(ctx)?;
-    let workout = domain::create_from_file(&mut ctx.db, &user, &upload, &config, ctx.now)?;
-    one_workout(ctx, &workout, 201, "created")
+    match domain::upload(&mut ctx.db, &user, &upload, &config, ctx.now)? {
+        Uploaded::Created(workouts) => created(ctx, &user, &workouts),
+        Uploaded::Partly { created, errors } => {
+            let errored: serde_json::Map<String, serde_json::Value> =
+                errors.into_iter().map(|(file, why)| (file, json!(why))).collect();
+            let body = json!({ "status": "fail", "new_workouts": created.len(), "errored_workouts": errored });
+            Ok(http::json(400, &body))
+        }
+        Uploaded::Queued(task_id) => {
+            ctx.app.tasks.wake();
+            Ok(super::ok(json!({ "status": "in_progress", "data": { "task_id": task_id } })))
+        }
+    }
+}
+
+/// New workouts of the caller in FitTrackee's envelope (201).
+fn created(ctx: &Ctx<'_>, owner: &User, workouts: &[Workout]) -> Result<Response, HttpError> {
+    let owner = users::by_id(&ctx.db, owner.id)?.ok_or_else(workout_not_found)?;
+    let view = View::load(&ctx.db, ctx.caller.user.as_ref(), &owner)?;
+    let items = workouts.iter().map(|w| full_json(&ctx.db, w, &view)).collect::<Result<Vec<_>, _>>()?;
+    Ok(http::json(201, &json!({ "status": "created", "data": { "workouts": items } })))
 }
 
 /// The multipart body of an upload, read within the upload limit.
@@ -159,26 +180,46 @@ pub fn chart_data(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     Ok(super::ok(json!({ "status": "success", "message": "", "data": { "chart_data": points } })))
 }
 
-/// `…/gpx/download` and `…/original/download`: the owner's file, as an attachment.
-pub fn download(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+/// The caller's own workout for a download (others get FitTrackee's 404).
+fn downloadable(ctx: &Ctx<'_>) -> Result<Workout, HttpError> {
     let id = ctx.param(0);
-    let workout = store::by_short_id(&ctx.db, id)?
-        .filter(|w| ctx.caller.user.as_ref().is_some_and(|u| u.id == w.user_id))
-        .ok_or_else(|| {
+    store::by_short_id(&ctx.db, id)?.filter(|w| ctx.caller.user.as_ref().is_some_and(|u| u.id == w.user_id)).ok_or_else(
+        || {
             let message = format!("workout not found (id: {id})");
             HttpError::new(404, json!({ "status": "not found", "data": { "workout": [] }, "message": message }))
-        })?;
-    let (name, content) = store::file(&ctx.db, workout.id)?.ok_or_else(|| {
-        let message = format!("no original file for workout (id: {id})");
-        HttpError::new(404, json!({ "status": "not found", "data": { "original_file": [] }, "message": message }))
-    })?;
-    let mime = match crate::files::extension(&name).as_deref() {
-        Some("fit") => "application/vnd.ant.fit",
-        Some("kml") => "application/vnd.google-earth.kml+xml",
-        Some("kmz") => "application/vnd.google-earth.kmz",
-        Some("tcx") => "application/vnd.garmin.tcx+xml",
-        _ => "application/gpx+xml",
-    };
+        },
+    )
+}
+
+fn no_file(ctx: &Ctx<'_>, what: &str) -> HttpError {
+    let message = format!("no {what} file for workout (id: {})", ctx.param(0));
+    HttpError::new(404, json!({ "status": "not found", "data": { "original_file": [] }, "message": message }))
+}
+
+/// `…/original/download`: the uploaded file, byte for byte.
+pub fn original_download(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let workout = downloadable(ctx)?;
+    let (name, content) = store::file(&ctx.db, workout.id)?.ok_or_else(|| no_file(ctx, "original"))?;
+    let mime = Format::of(&name).map_or("application/octet-stream", Format::mime_type);
+    let fallback = format!("workout.{}", crate::files::extension(&name).unwrap_or_else(|| "gpx".into()));
     Ok(Response::from_data(mime, content)
-        .with_content_disposition_attachment(&http::headers::attachment_name(&name, "workout.gpx")))
+        .with_content_disposition_attachment(&http::headers::attachment_name(&name, &fallback)))
+}
+
+/// `…/gpx/download`: the track as GPX, whatever the uploaded format (a GPX
+/// upload is given as it was sent).
+pub fn gpx_download(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let workout = downloadable(ctx)?;
+    let (name, content) = store::file(&ctx.db, workout.id)?.ok_or_else(|| no_file(ctx, "gpx"))?;
+    let gpx = match Format::of(&name) {
+        Some(Format::Gpx) => content,
+        _ => {
+            let points = stored_points::load(&ctx.db, workout.id)?.filter(|p| !p.is_empty());
+            let points = points.ok_or_else(|| no_file(ctx, "gpx"))?;
+            crate::files::gpx::write(&domain::track_of(&workout.title, &points)).into_bytes()
+        }
+    };
+    let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem);
+    Ok(Response::from_data(Format::Gpx.mime_type(), gpx)
+        .with_content_disposition_attachment(&http::headers::attachment_name(&format!("{stem}.gpx"), "workout.gpx")))
 }

@@ -59,6 +59,28 @@ pub(super) fn chart_speeds(points: &[Point]) -> impl Iterator<Item = f64> + '_ {
     (0..points.len()).map(|i| speed_at(points, i).map_or(0.0, |s| (s * 3.6 * 100.0).round() / 100.0))
 }
 
+/// The track of stored points again (a GPX download of a workout from any
+/// format): one segment per segment index, the readings as they were.
+pub fn track_of(name: &str, points: &[ChartPoint]) -> Track {
+    let mut segments: Vec<Vec<Point>> = Vec::new();
+    for p in points {
+        if segments.len() <= p.segment {
+            segments.resize_with(p.segment + 1, Vec::new);
+        }
+        segments[p.segment].push(Point {
+            latitude: p.latitude,
+            longitude: p.longitude,
+            elevation: p.elevation,
+            time: Some(p.time),
+            heart_rate: p.heart_rate,
+            cadence: p.cadence,
+            power: p.power,
+        });
+    }
+    segments.retain(|s| !s.is_empty());
+    Track { name: Some(name.to_string()), segments, ..Track::default() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::gpxpy::ONE_DEGREE;

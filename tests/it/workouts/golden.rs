@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use fittrackee::files::{self, Format, SegmentsOn};
 use fittrackee::workouts::Measures;
 use fittrackee::workouts::analysis::analyze;
 use serde_json::Value;
@@ -85,7 +86,8 @@ fn our_analysis_gives_gpxpys_numbers_for_every_golden_file() {
     let mut wrong = Vec::new();
     for (golden, bytes) in &goldens {
         let name = golden["file"].as_str().unwrap();
-        let track = fittrackee::files::read(name, bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let format = Format::of(name).unwrap();
+        let track = files::read(format, bytes, SegmentsOn::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let analysis = analyze(&track, golden["stopped_speed_threshold"].as_f64().unwrap(), false)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         wrong.extend(compare(name, &analysis.workout.measures, &golden["workout"]));
