@@ -15,10 +15,9 @@ fn not_found_data() -> HttpError {
     HttpError::new(404, json!({ "status": "not found", "data": { "sports": [] } }))
 }
 
-/// Colors go out as integers (0xRRGGBB): clients deserialize `color` as an
-/// optional integer and break on a string.
+/// FitTrackee's `"#rrggbb"` string, or `null`.
 pub fn color_json(sport: &UserSport) -> Value {
-    json!(sport.prefs.color.as_deref().and_then(|c| i64::from_str_radix(c.strip_prefix('#')?, 16).ok()))
+    json!(sport.prefs.color)
 }
 
 /// The sport object with the user's default equipment; `has_workouts` only

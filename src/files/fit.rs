@@ -168,20 +168,28 @@ fn session_totals(session: &FitDataRecord) -> Option<DeviceTotals> {
     })
 }
 
-/// The device: its product name, else its maker and product number.
+/// The device, as FitTrackee names it: its product name, else its maker and
+/// product (Garmin's by model name, as `garmin Edge 530`).
 fn creator(file_id: &FitDataRecord) -> Option<String> {
     if let Some(name) = text(file_id, "product_name") {
-        let mut chars = name.chars();
-        return chars.next().map(|first| first.to_uppercase().chain(chars).collect());
+        return Some(capitalized(name));
     }
     let maker = text(file_id, "manufacturer")?;
-    let product = text(file_id, "garmin_product")
-        .map(str::to_owned)
-        .or_else(|| number(file_id, "product").map(|p| (p as i64).to_string()));
+    let model = text(file_id, "garmin_product").map(|m| m.split('_').map(capitalized).collect::<Vec<_>>().join(" "));
+    let product = model.or_else(|| number(file_id, "product").map(|p| (p as i64).to_string()));
     Some(match product {
         Some(product) => format!("{maker} {product}"),
         None => maker.to_string(),
     })
+}
+
+/// Python's `str.capitalize`: the first letter upper case, the rest lower.
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect())
+        .unwrap_or_default()
 }
 
 fn value<'r>(record: &'r FitDataRecord, name: &str) -> Option<&'r Value> {

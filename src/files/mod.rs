@@ -204,4 +204,64 @@ mod tests {
         assert_eq!(SegmentsOn::of_preference("all"), SegmentsOn::AllStops);
         assert_eq!(SegmentsOn::of_preference("only_manual"), SegmentsOn::ManualStops);
     }
+
+    mod properties {
+        use std::time::{Duration, Instant};
+
+        use proptest::prelude::*;
+
+        use super::super::*;
+        use crate::workouts::analysis::analyze;
+
+        /// The test files of every format (`tests/data`).
+        fn samples() -> Vec<(Format, Vec<u8>)> {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+            let names = ["formats/ride.fit", "formats/indoor.fit", "formats/garmin_connect.tcx", "formats/ride.kmz"];
+            let mut found: Vec<(Format, Vec<u8>)> =
+                names.iter().map(|n| (Format::of(n).unwrap(), std::fs::read(dir.join(n)).unwrap())).collect();
+            let kml = std::fs::read(dir.join("formats/ride.kml")).unwrap();
+            found.push((Format::Kml, kml[..kml.len().min(40_000)].to_vec()));
+            found
+        }
+
+        /// Whatever reads must analyze without panicking, quickly.
+        fn read_and_analyze(format: Format, bytes: &[u8]) {
+            let started = Instant::now();
+            for segments in [SegmentsOn::AllStops, SegmentsOn::ManualStops] {
+                if let Ok(track) = read(format, bytes, segments)
+                    && let Ok(analysis) = analyze(&track, 1.0, false)
+                {
+                    assert!(analysis.workout.measures.distance >= 0.0);
+                }
+            }
+            assert!(started.elapsed() < Duration::from_secs(2), "{format:?}: {:?}", started.elapsed());
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn mutated_or_truncated_files_of_any_format_never_panic(
+                which in 0usize..5,
+                edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..12),
+                cut in any::<prop::sample::Index>(),
+            ) {
+                let (format, mut bytes) = samples().swap_remove(which);
+                for (at, byte) in edits {
+                    let i = at.index(bytes.len());
+                    bytes[i] = byte;
+                }
+                read_and_analyze(format, &bytes);
+                read_and_analyze(format, &bytes[..cut.index(bytes.len())]);
+            }
+
+            #[test]
+            fn random_bytes_in_any_format_never_panic(
+                which in 0usize..5,
+                bytes in proptest::collection::vec(any::<u8>(), 0..2048),
+            ) {
+                read_and_analyze(Format::ALL[which], &bytes);
+            }
+        }
+    }
 }

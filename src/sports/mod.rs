@@ -89,18 +89,12 @@ impl UserSport {
     }
 }
 
-/// `#RGB` or `#RRGGBB` (any case) as `#rrggbb`.
+/// `#RGB` or `#RRGGBB` (any case), kept as written (FitTrackee stores and
+/// serves the color as the client sent it).
 pub fn parse_color(text: &str) -> Option<String> {
     let hex = text.strip_prefix('#')?;
-    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    let full = match hex.len() {
-        3 => hex.chars().flat_map(|c| [c, c]).collect(),
-        6 => hex.to_string(),
-        _ => return None,
-    };
-    Some(format!("#{}", full.to_ascii_lowercase()))
+    let valid = matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit());
+    valid.then(|| text.to_string())
 }
 
 /// A color given as a number (`0xRRGGBB`), as `#rrggbb`.
@@ -185,9 +179,9 @@ mod tests {
     }
 
     #[test]
-    fn colors_are_normalized() {
-        assert_eq!(parse_color("#AbC").as_deref(), Some("#aabbcc"));
-        assert_eq!(parse_color("#0f0f0F").as_deref(), Some("#0f0f0f"));
+    fn colors_are_checked_and_kept_as_written() {
+        assert_eq!(parse_color("#AbC").as_deref(), Some("#AbC"));
+        assert_eq!(parse_color("#0f0f0F").as_deref(), Some("#0f0f0F"));
         for bad in ["0f0f0f", "#0f0f0", "#ggg", "#", ""] {
             assert_eq!(parse_color(bad), None, "{bad}");
         }
@@ -205,7 +199,7 @@ mod tests {
             ..SportChange::default()
         };
         let p = apply_change(&sport, &change).unwrap();
-        assert_eq!((p.color.as_deref(), p.stopped_speed_threshold, p.is_active), (Some("#112233"), 0.5, false));
+        assert_eq!((p.color.as_deref(), p.stopped_speed_threshold, p.is_active), (Some("#123"), 0.5, false));
         let red = SportChange { color: Some(Some("red".into())), ..SportChange::default() };
         assert_eq!(apply_change(&sport, &red), Err(SportError::InvalidColor));
         let zero = SportChange { stopped_speed_threshold: Some(0.0), ..SportChange::default() };

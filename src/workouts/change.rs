@@ -4,9 +4,7 @@
 use super::bookkeeping::{added, recompute_records, reload, removed};
 use super::from_file::{analyze_file, segments_of};
 use super::manual::{climb, local_date_time, manual_measures};
-use super::{
-    DESCRIPTION_MAX, NOTES_MAX, RequestedVisibilities, TITLE_MAX, WorkoutError, check_limits, for_sport, sport, text,
-};
+use super::{DESCRIPTION_MAX, RequestedVisibilities, TITLE_MAX, WorkoutError, check_limits, for_sport, sport, text};
 use crate::accounts::user::User;
 use crate::equipments;
 use crate::store::{Db, equipments as stored_equipments, workouts as store};
@@ -142,7 +140,7 @@ fn apply_texts(w: &mut Workout, change: &WorkoutChange) {
         w.description = text(description, DESCRIPTION_MAX);
     }
     if let Some(notes) = &change.notes {
-        w.notes = text(notes, NOTES_MAX);
+        w.notes = super::notes(notes);
     }
 }
 

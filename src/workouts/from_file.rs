@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use super::analysis::{self, Analysis, ChartPoint, Summary};
 use super::model::FileUpload;
 use super::{
-    DESCRIPTION_MAX, NOTES_MAX, TITLE_MAX, WorkoutError, bookkeeping, check_limits, chosen_equipment, default_title,
+    DESCRIPTION_MAX, TITLE_MAX, WorkoutError, bookkeeping, check_limits, chosen_equipment, default_title,
     default_visibilities, for_sport, sport, text,
 };
 use crate::accounts::user::User;
@@ -115,7 +115,7 @@ fn new_workout(
             .or(track.name.clone())
             .unwrap_or_else(|| default_title(&sport.sport.label, start, &user.prefs.timezone)),
         description: text(&fields.description, DESCRIPTION_MAX).or(track.description.clone()),
-        notes: text(&fields.notes, NOTES_MAX),
+        notes: super::notes(&fields.notes),
         workout_date: start,
         measures: for_sport(summary.measures.clone(), sport.sport.id),
         calories: track.calories,

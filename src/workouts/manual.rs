@@ -1,7 +1,7 @@
 //! Workouts entered by hand (`POST /api/workouts/no_gpx`).
 
 use super::{
-    DESCRIPTION_MAX, NOTES_MAX, TITLE_MAX, WorkoutError, WorkoutFields, bookkeeping, check_limits, chosen_equipment,
+    DESCRIPTION_MAX, TITLE_MAX, WorkoutError, WorkoutFields, bookkeeping, check_limits, chosen_equipment,
     default_title, default_visibilities, sport, text,
 };
 use crate::accounts::user::User;
@@ -80,7 +80,7 @@ pub fn create_manual(db: &mut Db<'_>, user: &User, new: &ManualWorkout, now: i64
         title: text(&fields.title, TITLE_MAX)
             .unwrap_or_else(|| default_title(&sport.sport.label, workout_date, &user.prefs.timezone)),
         description: text(&fields.description, DESCRIPTION_MAX),
-        notes: text(&fields.notes, NOTES_MAX),
+        notes: super::notes(&fields.notes),
         workout_date,
         measures,
         calories: new.calories,

@@ -137,6 +137,12 @@ fn text(value: &Option<String>, max: usize) -> Option<String> {
     value.as_ref().map(|s| s.chars().take(max).collect::<String>()).filter(|s| !s.trim().is_empty())
 }
 
+/// Notes as sent, cut to FitTrackee's size: `""` stays `""` (FitTrackee
+/// keeps it; only an absent value is none).
+fn notes(value: &Option<String>) -> Option<String> {
+    value.as_ref().map(|s| s.chars().take(NOTES_MAX).collect())
+}
+
 const TITLE_MAX: usize = 255;
 const DESCRIPTION_MAX: usize = 10_000;
 const NOTES_MAX: usize = 500;

@@ -194,7 +194,7 @@ fn sport_preferences_messages_and_answer() {
     assert_eq!(
         response.json(),
         json!({"status": "success", "message": "user sport preferences updated", "data": {
-            "user_id": 1, "sport_id": 5, "color": 0xff0000, "is_active": false,
+            "user_id": 1, "sport_id": 5, "color": "#FF0000", "is_active": false,
             "pace_speed_display": "pace_and_speed", "stopped_speed_threshold": 2.5, "default_equipments": []
         }})
     );

@@ -50,7 +50,7 @@ fn the_29_default_sports_keep_fittrackees_ids_labels_and_types() {
         assert_eq!(sport["label"], DEFAULT_SPORTS[index]);
         assert_eq!(sport["is_active"], true);
         assert_eq!(sport["is_active_for_user"], true);
-        assert_eq!(sport["color"], Value::Null, "null or an integer, never a string");
+        assert_eq!(sport["color"], Value::Null, "null until a user picks one");
         assert!(sport["stopped_speed_threshold"].is_number());
         assert_eq!(sport["default_equipments"], json!([]));
         let pace = ["Hiking", "Running", "Walking", "Trail"].contains(&DEFAULT_SPORTS[index]);

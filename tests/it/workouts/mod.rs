@@ -1,7 +1,9 @@
 //! Workouts, records, statistics and equipment over HTTP (API.md §5.3–5.7).
 
+mod archives;
 mod crud;
 mod equipment;
+mod formats;
 mod golden;
 mod list;
 mod manual;

@@ -44,3 +44,41 @@ fn uploading_from_the_page_lists_the_workout() {
     assert!(listed.contains("Page upload") && listed.contains("Running") && listed.contains("2024-05-01 09:00"));
     assert!(listed.contains("km") && listed.contains("0:04:55"));
 }
+
+#[test]
+fn the_page_takes_every_format_and_archives() {
+    let server = Server::start();
+    server.register("formats_page");
+    let mut browser = Browser::new(&server);
+    browser.sign_in("formats_page");
+    let page = browser.get("/profile/workouts").text();
+    assert!(page.contains("accept=\".gpx,.tcx,.fit,.kml,.kmz,.zip\""), "{page}");
+    let csrf = csrf_token(&page);
+    let cookie = browser.cookie().unwrap();
+    let send = |name: &str, content: &[u8]| {
+        let body = multipart(
+            &[
+                Part { name: "csrf_token", filename: None, content_type: None, data: csrf.as_bytes() },
+                Part { name: "sport_id", filename: None, content_type: None, data: b"1" },
+                file_part(name, content),
+            ],
+            "\r\n",
+            "",
+        );
+        server
+            .post("/profile/workouts")
+            .header("Cookie", &cookie)
+            .header("Content-Type", &format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(body)
+            .send()
+    };
+    let fit = super::formats::file("ride.fit");
+    assert_eq!(send("watch.fit", &fit).header("Location"), Some("/profile/workouts?uploaded=1"));
+    let archive = super::formats::file("archive.zip");
+    let uploaded = send("export.zip", &archive);
+    assert_eq!(uploaded.header("Location"), Some("/profile/workouts?uploaded=4"), "{}", uploaded.text());
+    assert!(browser.get("/profile/workouts?uploaded=4").text().contains("4 workouts uploaded."));
+    let broken = send("broken.tcx", b"<TrainingCenterDatabase/>");
+    assert_eq!(broken.status, 400);
+    assert!(broken.text().contains("no activities in tcx file"));
+}
