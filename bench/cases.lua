@@ -17,16 +17,18 @@ elseif case == "login" then
   wrk.body = string.format('{"email": "%s", "password": "%s"}', os.getenv("EMAIL"), os.getenv("PASSWORD"))
 
 elseif case == "upload" then
-  local file = assert(io.open(os.getenv("GPX_FILE"), "rb"))
-  local gpx = file:read("*a")
+  local path = os.getenv("UPLOAD_FILE")
+  local file = assert(io.open(path, "rb"))
+  local content = file:read("*a")
   file:close()
+  local name = path:match("[^/]+$")
   local boundary = "benchboundary7MA4YWxk"
   wrk.method = "POST"
   wrk.headers["Authorization"] = bearer(os.getenv("TOKEN"))
   wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
   wrk.body = "--" .. boundary .. '\r\nContent-Disposition: form-data; name="data"\r\n\r\n{"sport_id": 1}\r\n'
-    .. "--" .. boundary .. '\r\nContent-Disposition: form-data; name="file"; filename="bench.gpx"\r\n'
-    .. "Content-Type: application/gpx+xml\r\n\r\n" .. gpx .. "\r\n--" .. boundary .. "--\r\n"
+    .. "--" .. boundary .. '\r\nContent-Disposition: form-data; name="file"; filename="' .. name .. '"\r\n'
+    .. "Content-Type: application/octet-stream\r\n\r\n" .. content .. "\r\n--" .. boundary .. "--\r\n"
 
 elseif case == "roundtrip" then
   -- First-party authorize (the consent click), then the code exchange.

@@ -112,7 +112,12 @@ run_case "round trips 1" "$SERVER_PID" "$URL" 1 1 roundtrip JWT="$JWT" CLIENT_ID
 run_case "round trips 8" "$SERVER_PID" "$URL" 8 8 roundtrip JWT="$JWT" CLIENT_ID="$CLIENT_ID" CLIENT_SECRET="$CLIENT_SECRET"
 run_case "refresh 8" "$SERVER_PID" "$URL" 8 8 refresh REFRESH_TOKENS="$REFRESH_TOKENS" CLIENT_ID="$CLIENT_ID" \
     CLIENT_SECRET="$CLIENT_SECRET"
-run_case "upload 10k points" "$SERVER_PID" "$URL/api/workouts" 1 1 upload TOKEN="$ACCESS_TOKEN" GPX_FILE="$WORK/bench.gpx"
+"$KIT" formats "$WORK/bench.gpx" "$WORK"
+run_case "upload 10k points" "$SERVER_PID" "$URL/api/workouts" 1 1 upload TOKEN="$ACCESS_TOKEN" UPLOAD_FILE="$WORK/bench.gpx"
+run_case "upload 10k points, FIT" "$SERVER_PID" "$URL/api/workouts" 1 1 upload TOKEN="$ACCESS_TOKEN" \
+    UPLOAD_FILE="$WORK/bench.fit"
+run_case "upload 10k points, TCX" "$SERVER_PID" "$URL/api/workouts" 1 1 upload TOKEN="$ACCESS_TOKEN" \
+    UPLOAD_FILE="$WORK/bench.tcx"
 run_case "login 8" "$SERVER_PID" "$URL/api/auth/login" 8 8 login EMAIL="$EMAIL" PASSWORD="$PASSWORD"
 # Everyone else while 64 slow clients trickle (SECURITY.md B4).
 "$KIT" slow "$ADDR" "$ACCESS_TOKEN" $((DURATION + 2)) &
@@ -129,6 +134,8 @@ START_FRESH=$(rm -f "$WORK"/fresh.db*; "$KIT" startup "$BIN" "$WORK/fresh.toml" 
 BINARY_KIB=$(($(stat -c %s "$BIN") / 1024))
 XML_COSTS=$("$KIT" xml)
 GPX_KIB=$(($(stat -c %s "$WORK/bench.gpx") / 1024))
+FIT_KIB=$(($(stat -c %s "$WORK/bench.fit") / 1024))
+TCX_KIB=$(($(stat -c %s "$WORK/bench.tcx") / 1024))
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 verdict() { awk -v ok="$1" 'BEGIN {print (ok ? "met" : "**missed**")}'; }
@@ -140,7 +147,7 @@ results() {
         "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), Linux $(uname -r)"
     echo "- Build: $(rustc -V), release profile; wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}') on the same cores"
     echo "- Data: 5 users, an app with 9 grants, $WORKOUTS workouts for the measured user;" \
-        "GPX upload of 10,000 points (${GPX_KIB} KiB)"
+        "uploads of the same 10,000 points as GPX (${GPX_KIB} KiB), FIT (${FIT_KIB} KiB) and TCX (${TCX_KIB} KiB)"
     echo
     echo "| case | connections | requests | req/s | × ceiling | p50 ms | p99 ms | errors | RSS before MiB | RSS peak MiB | CPU % |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -166,6 +173,11 @@ results() {
     echo "| RSS ≤ 20 MB at 64 connections | $((${PEAK["profile 64"]} / 1024)) MiB | $(verdict "$((${PEAK["profile 64"]} <= 19531))") |"
     echo "| start ≤ 50 ms | ${START_SEEDED} ms | $(verdict "$(awk -v s="$START_SEEDED" 'BEGIN {print (s <= 50)}')") |"
     echo "| 10k-point upload ≤ 50 ms | ${P50["upload 10k points"]} ms | $(verdict "$(awk -v s="${P50["upload 10k points"]}" 'BEGIN {print (s <= 50)}')") |"
+    for format in FIT TCX; do
+        local p50=${P50["upload 10k points, $format"]} ratio_to_gpx
+        ratio_to_gpx=$(ratio "$p50" "${P50["upload 10k points"]}")
+        echo "| 10k-point $format upload ≤ 1.5 × GPX | $ratio_to_gpx ($p50 ms) | $(verdict "$(awk -v r="$ratio_to_gpx" 'BEGIN {print (r <= 1.5)}')") |"
+    done
     local slow_p99
     slow_p99=$(awk -F'|' '$1 == "config, 64 slow clients" {print $6}' "$ROWS")
     echo "| GET p99 ≤ 100 ms beside 64 slow clients | ${slow_p99} ms | $(verdict "$(awk -v s="$slow_p99" 'BEGIN {print (s <= 100)}')") |"

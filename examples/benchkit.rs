@@ -16,6 +16,9 @@
 //!   measures everyone else meanwhile.
 //! - `benchkit xml` times the workout-file reader on a normal 1 MiB GPX file
 //!   and on 1 MiB files shaped to be costly, and prints a Markdown table.
+//! - `benchkit formats GPX DIR` writes the track of GPX as DIR/bench.tcx and
+//!   DIR/bench.fit (a FIT activity: records with position, altitude, heart
+//!   rate, cadence and power), for the upload cases of other formats.
 
 #[allow(dead_code)]
 #[path = "../tests/it/support/http.rs"]
@@ -41,8 +44,9 @@ fn main() {
         ["startup", binary, config, runs] => startup(binary, config, runs),
         ["slow", addr, token, seconds] => slow_clients(addr, token, seconds),
         ["xml"] => xml_costs(),
+        ["formats", gpx, dir] => formats(gpx, dir),
         _ => Err("usage: benchkit seed ADDR EMAIL PASSWORD WORKOUTS GPX_OUT | startup BINARY CONFIG RUNS \
-                  | slow ADDR TOKEN SECONDS | xml"
+                  | slow ADDR TOKEN SECONDS | xml | formats GPX DIR"
             .into()),
     };
     if let Err(message) = outcome {
@@ -241,4 +245,96 @@ fn xml_costs() -> Result<()> {
     }
     println!("\nWorst: {worst:.2} × the normal file (target ≤ 3).");
     Ok(())
+}
+
+fn formats(gpx: &str, dir: &str) -> Result<()> {
+    let bytes = std::fs::read(gpx).map_err(|e| format!("{gpx}: {e}"))?;
+    let track = fittrackee::files::gpx::parse(&bytes).map_err(|e| e.to_string())?;
+    let points: Vec<&fittrackee::workouts::Point> = track.segments.iter().flatten().collect();
+    std::fs::write(format!("{dir}/bench.tcx"), tcx(&points)).map_err(|e| e.to_string())?;
+    std::fs::write(format!("{dir}/bench.fit"), fit(&points)).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn iso(time: Option<f64>) -> String {
+    let millis = (time.unwrap_or(0.0) * 1000.0).round() as i64;
+    jiff::Timestamp::from_millisecond(millis).map(|t| t.to_string()).unwrap_or_default()
+}
+
+/// A TCX activity as Garmin Connect exports it.
+fn tcx(points: &[&fittrackee::workouts::Point]) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<TrainingCenterDatabase \
+         xmlns=\"http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2\" \
+         xmlns:ns3=\"http://www.garmin.com/xmlschemas/ActivityExtension/v2\">\n<Activities><Activity Sport=\"Biking\">\n",
+    );
+    out.push_str(&format!("<Id>{}</Id><Lap StartTime=\"{}\"><Track>\n", iso(points[0].time), iso(points[0].time)));
+    for p in points {
+        out.push_str(&format!(
+            "<Trackpoint><Time>{}</Time><Position><LatitudeDegrees>{}</LatitudeDegrees><LongitudeDegrees>{}</LongitudeDegrees>\
+             </Position><AltitudeMeters>{}</AltitudeMeters><HeartRateBpm><Value>{}</Value></HeartRateBpm><Cadence>{}</Cadence>\
+             <Extensions><ns3:TPX><ns3:Watts>{}</ns3:Watts></ns3:TPX></Extensions></Trackpoint>\n",
+            iso(p.time),
+            p.latitude,
+            p.longitude,
+            p.elevation.unwrap_or(0.0),
+            p.heart_rate.unwrap_or(0.0),
+            p.cadence.unwrap_or(0.0),
+            p.power.unwrap_or(200.0)
+        ));
+    }
+    out.push_str(
+        "</Track></Lap><Creator><Name>benchkit</Name></Creator></Activity></Activities>\n</TrainingCenterDatabase>\n",
+    );
+    out
+}
+
+/// A FIT activity: a file_id, then one record per point (FIT protocol 2.0,
+/// little endian, with the file CRC).
+fn fit(points: &[&fittrackee::workouts::Point]) -> Vec<u8> {
+    const FIT_EPOCH: f64 = 631_065_600.0;
+    let mut data = Vec::new();
+    // file_id (global 0): type = activity (4), manufacturer = development (255).
+    data.extend_from_slice(&[0x40, 0, 0, 0, 0, 2, 0, 1, 0x00, 1, 2, 0x84]);
+    data.extend_from_slice(&[0x00, 4, 255, 0]);
+    // record (global 20): timestamp, lat, long, enhanced_altitude, heart_rate, cadence, power.
+    let fields: [(u8, u8, u8); 7] =
+        [(253, 4, 0x86), (0, 4, 0x85), (1, 4, 0x85), (78, 4, 0x86), (3, 1, 0x02), (4, 1, 0x02), (7, 2, 0x84)];
+    data.extend_from_slice(&[0x41, 0, 0, 20, 0, fields.len() as u8]);
+    for (number, size, base) in fields {
+        data.extend_from_slice(&[number, size, base]);
+    }
+    let semicircles = |degrees: f64| ((degrees * 2f64.powi(31) / 180.0).round() as i32).to_le_bytes();
+    for p in points {
+        data.push(0x01);
+        data.extend_from_slice(&((p.time.unwrap_or(0.0) - FIT_EPOCH).round() as u32).to_le_bytes());
+        data.extend_from_slice(&semicircles(p.latitude));
+        data.extend_from_slice(&semicircles(p.longitude));
+        data.extend_from_slice(&(((p.elevation.unwrap_or(0.0) + 500.0) * 5.0).round() as u32).to_le_bytes());
+        data.push(p.heart_rate.unwrap_or(0.0) as u8);
+        data.push(p.cadence.unwrap_or(0.0) as u8);
+        data.extend_from_slice(&(p.power.unwrap_or(200.0) as u16).to_le_bytes());
+    }
+    let mut file = vec![14, 0x20];
+    file.extend_from_slice(&2132u16.to_le_bytes());
+    file.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    file.extend_from_slice(b".FIT");
+    let header_crc = fit_crc(&file);
+    file.extend_from_slice(&header_crc.to_le_bytes());
+    file.extend_from_slice(&data);
+    let crc = fit_crc(&file);
+    file.extend_from_slice(&crc.to_le_bytes());
+    file
+}
+
+/// The FIT SDK's CRC-16.
+fn fit_crc(bytes: &[u8]) -> u16 {
+    const TABLE: [u16; 16] = [
+        0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401, 0xA001, 0x6C00, 0x7800, 0xB401, 0x5000, 0x9C01,
+        0x8801, 0x4400,
+    ];
+    bytes.iter().fold(0u16, |crc, &byte| {
+        let crc = (crc >> 4) ^ TABLE[(crc & 0xF) as usize] ^ TABLE[(byte & 0xF) as usize];
+        (crc >> 4) ^ TABLE[(crc & 0xF) as usize] ^ TABLE[(byte >> 4) as usize]
+    })
 }

@@ -55,7 +55,24 @@ pub fn parse(bytes: &[u8], segments_on: SegmentsOn) -> Result<Track, ReadError> 
     })
 }
 
-fn decode(mut bytes: &[u8]) -> Result<Decoded, ReadError> {
+/// The FIT header: 12 or 14 bytes, `.FIT` at offset 8, within the file.
+/// Checked here because the decoder's own check panics on some short input.
+fn has_header(bytes: &[u8]) -> bool {
+    matches!(bytes.first(), Some(12 | 14))
+        && bytes.len() >= usize::from(bytes[0])
+        && bytes.get(8..12) == Some(b".FIT".as_slice())
+}
+
+fn decode(bytes: &[u8]) -> Result<Decoded, ReadError> {
+    if !has_header(bytes) {
+        return Err(ReadError::Unreadable(FIT));
+    }
+    // The decoder is third-party parsing of hostile input: should it panic
+    // on some file, that file is unreadable, the server goes on.
+    std::panic::catch_unwind(|| decode_all(bytes)).unwrap_or(Err(ReadError::Unreadable(FIT)))
+}
+
+fn decode_all(mut bytes: &[u8]) -> Result<Decoded, ReadError> {
     let mut processor = FitStreamProcessor::new();
     let mut decoded = Decoded::default();
     while !bytes.is_empty() {
