@@ -15,6 +15,7 @@ use fitparser::profile::MesgNum;
 use fitparser::{FitDataRecord, Value};
 
 use super::{Format, ReadError, SegmentsOn, position};
+use crate::workouts::model::Measures;
 use crate::workouts::track::{DeviceTotals, Point, Track};
 
 const FIT: Format = Format::Fit;
@@ -162,26 +163,35 @@ fn point(record: &FitDataRecord) -> Option<Point> {
     })
 }
 
-/// The device's own totals, when it recorded a time.
+/// The device's own totals, when it recorded a time: durations to the
+/// second, km and km/h.
 fn session_totals(session: &FitDataRecord) -> Option<DeviceTotals> {
     let get = |name| number(session, name).filter(|v| *v >= 0.0);
-    let either = |a, b| get(a).or_else(|| get(b));
+    let kmh = |a, b| get(a).or_else(|| get(b)).map(|speed| speed * 3.6);
     let elapsed = get("total_elapsed_time").filter(|t| *t > 0.0)?;
-    Some(DeviceTotals {
-        start: timestamp(session, "start_time").or_else(|| timestamp(session, "timestamp"))?,
-        elapsed,
-        moving: get("total_timer_time").unwrap_or(elapsed).min(elapsed),
-        distance: get("total_distance").unwrap_or(0.0),
-        ave_speed: either("enhanced_avg_speed", "avg_speed"),
-        max_speed: either("enhanced_max_speed", "max_speed"),
+    let moving = get("total_timer_time").unwrap_or(elapsed).min(elapsed);
+    let distance = get("total_distance").unwrap_or(0.0) / 1000.0;
+    let ave_speed = kmh("enhanced_avg_speed", "avg_speed").or((moving > 0.0).then(|| distance / moving * 3600.0));
+    let measures = Measures {
+        duration: elapsed.floor(),
+        moving: moving.floor(),
+        pauses: (elapsed - moving).floor(),
+        distance,
         ascent: get("total_ascent"),
         descent: get("total_descent"),
+        ave_speed,
+        max_speed: kmh("enhanced_max_speed", "max_speed").or(ave_speed),
         ave_hr: get("avg_heart_rate"),
         max_hr: get("max_heart_rate"),
         ave_cadence: get("avg_cadence").filter(|c| *c > 0.0),
         max_cadence: get("max_cadence").filter(|c| *c > 0.0),
         ave_power: get("avg_power"),
         max_power: get("max_power"),
+        ..Measures::default()
+    };
+    Some(DeviceTotals {
+        start: timestamp(session, "start_time").or_else(|| timestamp(session, "timestamp"))?,
+        measures,
     })
 }
 

@@ -2,6 +2,8 @@
 //! segments of points, as they are in the file, and what the file says
 //! about itself.
 
+use super::model::Measures;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
     pub latitude: f64,
@@ -29,22 +31,11 @@ pub struct Track {
     pub totals: Option<DeviceTotals>,
 }
 
-/// A FIT session's own figures: seconds, meters, m/s.
+/// A FIT session's own figures, in FitTrackee's units (the device measured
+/// them; nothing is computed again).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceTotals {
     /// Unix seconds.
     pub start: f64,
-    pub elapsed: f64,
-    pub moving: f64,
-    pub distance: f64,
-    pub ave_speed: Option<f64>,
-    pub max_speed: Option<f64>,
-    pub ascent: Option<f64>,
-    pub descent: Option<f64>,
-    pub ave_hr: Option<f64>,
-    pub max_hr: Option<f64>,
-    pub ave_cadence: Option<f64>,
-    pub max_cadence: Option<f64>,
-    pub ave_power: Option<f64>,
-    pub max_power: Option<f64>,
+    pub measures: Measures,
 }

@@ -154,32 +154,9 @@ fn workout_summary(track: &Track, segments: &[Summary], start: f64, threshold_km
     Summary { start, measures: totals.measures(), bounds: bounds(all()) }
 }
 
-/// A workout from a device's own totals (a file without positions): its
-/// figures in FitTrackee's units, durations to the second.
+/// A workout from a device's own totals (a file without positions).
 pub fn summary_of_totals(t: &DeviceTotals) -> Summary {
-    let kmh = |speed: Option<f64>| speed.map(|s| s * 3.6);
-    let ave_speed = kmh(t.ave_speed).or(Some(speed_kmh(t.distance, t.moving)));
-    Summary {
-        start: t.start,
-        measures: Measures {
-            duration: whole(t.elapsed),
-            moving: whole(t.moving),
-            pauses: whole(t.elapsed - t.moving),
-            distance: t.distance / 1000.0,
-            ascent: t.ascent,
-            descent: t.descent,
-            ave_speed,
-            max_speed: kmh(t.max_speed).or(ave_speed),
-            ave_hr: t.ave_hr,
-            max_hr: t.max_hr,
-            ave_cadence: t.ave_cadence,
-            max_cadence: t.max_cadence,
-            ave_power: t.ave_power,
-            max_power: t.max_power,
-            ..Measures::default()
-        },
-        bounds: [0.0; 4],
-    }
+    Summary { start: t.start, measures: t.measures.clone(), bounds: [0.0; 4] }
 }
 
 /// FitTrackee's stopped time: the duration not spent moving, none when the
