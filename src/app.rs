@@ -10,6 +10,7 @@ use crate::clock;
 use crate::config::Config;
 use crate::documents::Documents;
 use crate::http::Slots;
+use crate::maps::Maps;
 use crate::store::{self, Store};
 use crate::throttle::Throttle;
 
@@ -25,6 +26,8 @@ pub struct App {
     pub uploads: Slots,
     /// Wakes the worker of upload tasks.
     pub tasks: TaskSignal,
+    /// The tile proxy and the map thumbnails.
+    pub maps: Maps,
 }
 
 /// Keys generated on first start and kept in the database.
@@ -57,9 +60,17 @@ impl App {
             profiles: Documents::default(),
             uploads: Slots::new(config.workers / 2),
             tasks: TaskSignal::default(),
+            maps: Maps::new(&config.maps, &user_agent(&config)),
             config,
         })
     }
+}
+
+/// How this server names itself to the tile server (the OSM tile policy
+/// asks for an application name and a way to reach its operator).
+fn user_agent(config: &Config) -> String {
+    let contact = config.public_url.as_deref().unwrap_or("self-hosted");
+    format!("fittrackee-rs/{} (FitTrackee-compatible server; +{contact})", env!("CARGO_PKG_VERSION"))
 }
 
 /// Tells the worker of upload tasks that one was queued.

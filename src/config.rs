@@ -31,7 +31,31 @@ pub struct Config {
     /// reached, writes answer 503 until space is freed.
     pub max_database_size: u64,
     pub oauth: OAuthConfig,
+    pub maps: MapsConfig,
 }
+
+/// Where map tiles come from, and how many are kept.
+#[derive(Debug, Clone)]
+pub struct MapsConfig {
+    /// The tile URL pattern (`{s}`, `{z}`, `{x}`, `{y}`); `None`: maps are
+    /// off (no tiles are fetched; thumbnails show the route alone).
+    pub tile_server_url: Option<String>,
+    /// HTML credit shown under maps (the tile server's terms ask for it).
+    pub attribution: String,
+    /// Bytes of tiles kept in the database (0: none kept).
+    pub tile_cache_size: u64,
+    /// Seconds a kept tile is served before it is fetched again (a stale
+    /// tile is still served when the tile server cannot be reached).
+    pub tile_cache_lifetime: i64,
+    /// Tile fetches at once; further requests are answered from the cache
+    /// or refused, so that a slow tile server holds at most this many workers.
+    pub tile_fetches: usize,
+}
+
+/// FitTrackee's default tile server and credit.
+pub const OSM_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+pub const OSM_ATTRIBUTION: &str = "&copy; <a href=\"http://www.openstreetmap.org/copyright\" target=\"_blank\" \
+    rel=\"noopener noreferrer\">OpenStreetMap</a> contributors";
 
 #[derive(Debug, Clone)]
 pub struct OAuthConfig {
@@ -58,6 +82,13 @@ impl Default for Config {
                 access_token_lifetime: 864_000,
                 refresh_token_lifetime: 2 * 864_000,
                 allow_http_redirect_uris: false,
+            },
+            maps: MapsConfig {
+                tile_server_url: Some(OSM_TILES.to_string()),
+                attribution: OSM_ATTRIBUTION.to_string(),
+                tile_cache_size: 50 * 1024 * 1024,
+                tile_cache_lifetime: 7 * 86_400,
+                tile_fetches: 2,
             },
         }
     }
@@ -138,6 +169,9 @@ impl Config {
         }
         if let Some(table) = keys.take_table("oauth")? {
             read_oauth(Keys { table, origin, prefix: "oauth." }, &mut config.oauth)?;
+        }
+        if let Some(table) = keys.take_table("maps")? {
+            read_maps(Keys { table, origin, prefix: "maps." }, &mut config.maps)?;
         }
         keys.reject_rest()?;
         Ok(config)
@@ -280,6 +314,48 @@ fn read_oauth(mut keys: Keys<'_>, o: &mut OAuthConfig) -> Result<(), ConfigError
         return Err(keys.error("refresh_token_lifetime", "must not be shorter than access_token_lifetime"));
     }
     Ok(())
+}
+
+/// The `[maps]` table.
+fn read_maps(mut keys: Keys<'_>, m: &mut MapsConfig) -> Result<(), ConfigError> {
+    if let Some(v) = keys.take_str("tile_server_url")? {
+        m.tile_server_url = parse_tile_server_url(&v).map_err(|e| keys.error("tile_server_url", &e))?;
+    }
+    if let Some(v) = keys.take_str("attribution")? {
+        m.attribution = v;
+    }
+    if let Some(v) = keys.take_int("tile_cache_size", 0, i64::MAX)? {
+        m.tile_cache_size = v as u64;
+    }
+    if let Some(v) = keys.take_int("tile_cache_lifetime", 0, 365 * 86_400)? {
+        m.tile_cache_lifetime = v;
+    }
+    if let Some(v) = keys.take_int("tile_fetches", 1, 16)? {
+        m.tile_fetches = v as usize;
+    }
+    keys.reject_rest()
+}
+
+/// A tile URL pattern: http(s), a host, and `{z}`, `{x}` and `{y}`; `{s}`
+/// (a subdomain) is the only other placeholder. Empty: maps off.
+pub fn parse_tile_server_url(value: &str) -> Result<Option<String>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let hint = "must be a tile URL such as https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+    for placeholder in ["{z}", "{x}", "{y}"] {
+        if value.matches(placeholder).count() != 1 {
+            return Err(format!("{hint} (with {placeholder} once)"));
+        }
+    }
+    let sample = value.replace("{s}", "a").replace("{z}", "1").replace("{x}", "2").replace("{y}", "3");
+    let parsed = url::Url::parse(&sample).map_err(|_| hint.to_string())?;
+    let plain = !sample.contains(['{', '}', ' ']) && parsed.username().is_empty() && parsed.password().is_none();
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() || !plain {
+        return Err(hint.to_string());
+    }
+    Ok(Some(value.to_string()))
 }
 
 #[cfg(test)]

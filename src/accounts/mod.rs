@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod devices;
 pub mod passwords;
+pub mod picture;
 pub mod profile;
 pub mod rules;
 pub mod user;

@@ -59,6 +59,7 @@ pub struct User {
     /// `None`: never accepted; `Some(false)`: accepted before the current policy.
     pub accepted_current_policy: Option<bool>,
     pub nb_workouts: i64,
+    pub has_picture: bool,
     pub profile: ProfileFields,
     pub prefs: Preferences,
 }

@@ -20,10 +20,10 @@ const DEFAULT_PRIVACY_POLICY_DATE: &str = "2024-12-23 19:00:00";
 pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let config = app_config::get(&ctx.db)?;
     let open = accounts::registration_open(&ctx.db)?;
-    Ok(super::ok(json!({ "status": "success", "data": config_json(&config, open) })))
+    Ok(super::ok(json!({ "status": "success", "data": config_json(&config, open, &ctx.app.config.maps.attribution) })))
 }
 
-pub fn config_json(config: &AppConfig, registration_open: bool) -> serde_json::Value {
+pub fn config_json(config: &AppConfig, registration_open: bool, map_attribution: &str) -> serde_json::Value {
     json!({
         "about": config.about,
         "admin_contact": config.admin_contact,
@@ -33,7 +33,7 @@ pub fn config_json(config: &AppConfig, registration_open: bool) -> serde_json::V
         "global_map_workouts_limit": config.global_map_workouts_limit,
         "is_email_sending_enabled": false,
         "is_registration_enabled": registration_open,
-        "map_attribution": "&copy; <a href=\"https://www.openstreetmap.org/copyright\" target=\"_blank\" rel=\"noopener noreferrer\">OpenStreetMap</a> contributors",
+        "map_attribution": map_attribution,
         "max_single_file_size": config.max_single_file_size,
         "max_users": config.max_users,
         "max_zip_file_size": config.max_zip_file_size,
@@ -80,5 +80,5 @@ pub fn update(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         }
     })??;
     let open = accounts::registration_open(&ctx.db)?;
-    Ok(super::ok(json!({ "status": "success", "data": config_json(&config, open) })))
+    Ok(super::ok(json!({ "status": "success", "data": config_json(&config, open, &ctx.app.config.maps.attribution) })))
 }

@@ -67,3 +67,15 @@ pub fn timezones(_ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     names.sort();
     Ok(ok(json!({ "timezones": names, "status": "success" })))
 }
+
+/// `POST /api/auth/account/privacy-policy` (`{"accepted_policy": true}`):
+/// accounts made at the command line accept the policy here.
+pub fn accept_privacy_policy(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let body = ctx.json_body()?;
+    if body.get("accepted_policy") != Some(&Value::Bool(true)) {
+        return Err(HttpError::invalid_payload());
+    }
+    let (user_id, now) = (ctx.caller.user()?.id, ctx.now);
+    ctx.db.write(|tx| crate::store::users::accept_policy(tx, user_id, now))?;
+    Ok(super::ok(json!({ "status": "success" })))
+}

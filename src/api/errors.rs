@@ -6,12 +6,14 @@ use serde_json::json;
 
 use crate::accounts::RegisterError;
 use crate::accounts::admin::AdminError;
+use crate::accounts::picture::PictureError;
 use crate::accounts::profile::{AccountError, InvalidPreference};
 use crate::application::PatchError;
 use crate::equipments::EquipmentError;
 use crate::files::FileError;
 use crate::files::archive::ArchiveError;
 use crate::http::HttpError;
+use crate::maps::MapError;
 use crate::oauth::{self, OAuthError};
 use crate::sports::SportError;
 use crate::throttle::Limited;
@@ -112,6 +114,30 @@ impl From<FileError> for HttpError {
         match e {
             FileError::Read(_) => HttpError::bad_request(e.to_string()),
             _ => HttpError::message(400, "fail", e.to_string()),
+        }
+    }
+}
+
+impl From<PictureError> for HttpError {
+    fn from(e: PictureError) -> HttpError {
+        match e {
+            PictureError::Store(e) => e.into(),
+            PictureError::TooLarge { .. } => HttpError::message(413, "fail", e.to_string()),
+            PictureError::NoSelectedFile | PictureError::ExtensionNotAllowed => {
+                HttpError::message(400, "fail", e.to_string())
+            }
+            PictureError::Invalid => HttpError::bad_request(e.to_string()),
+        }
+    }
+}
+
+impl From<MapError> for HttpError {
+    fn from(e: MapError) -> HttpError {
+        match e {
+            MapError::Store(e) => e.into(),
+            MapError::TilesOff | MapError::NoSuchTile | MapError::NoSuchMap => HttpError::not_found(e.to_string()),
+            MapError::Busy => HttpError::message(503, "error", e.to_string()).with_header("Retry-After", "1"),
+            MapError::Unreachable => HttpError::message(502, "error", e.to_string()),
         }
     }
 }

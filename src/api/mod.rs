@@ -6,7 +6,10 @@ pub mod app_config;
 pub mod auth;
 pub mod equipments;
 mod errors;
+pub mod health;
+pub mod neutral;
 pub mod oauth;
+pub mod pictures;
 pub mod profile;
 pub mod sports;
 pub mod stats;
@@ -16,12 +19,13 @@ pub mod workouts;
 use rouille::Response;
 use serde_json::{Value, json};
 
-use crate::http::{Ctx, Form, HttpError};
+use crate::http::{self, Ctx, Form, HttpError};
+use crate::numbers::readable_size;
 
-/// `200` with a JSON body.
 /// FitTrackee's answer for a username that names no one.
 pub const USER_NOT_FOUND: &str = "user does not exist";
 
+/// `200` with a JSON body.
 pub fn ok(body: Value) -> Response {
     crate::http::json(200, &body)
 }
@@ -37,6 +41,20 @@ pub fn json_object(ctx: &Ctx<'_>) -> Result<serde_json::Map<String, Value>, Http
         Value::Object(map) if !map.is_empty() => Ok(map),
         _ => Err(HttpError::invalid_payload()),
     }
+}
+
+/// The multipart body of a file upload (a workout, a picture), read within
+/// `limit`, with FitTrackee's message beyond it.
+pub fn read_upload(ctx: &Ctx<'_>, limit: u64, what: &str) -> Result<Form, HttpError> {
+    let body = ctx.body(limit).map_err(|e| {
+        if e.status != 413 {
+            return e;
+        }
+        let size = http::declared_length(ctx.req).map(|s| format!("({}) ", readable_size(s))).unwrap_or_default();
+        let message = format!("Error during {what} upload, file size {size}exceeds {}.", readable_size(limit));
+        HttpError::message(413, "fail", message)
+    })?;
+    http::parse_form(ctx.req, &body)
 }
 
 /// Which page of a list: `page` (below 1 or not a number counts as 1) and

@@ -25,7 +25,7 @@ pub fn light_json(user: &User, viewer: Option<&AuthUser>) -> Value {
         "followers": 0,
         "following": 0,
         "nb_workouts": user.nb_workouts,
-        "picture": false,
+        "picture": user.has_picture,
         "role": user.role.name(),
         "suspended_at": user.suspended_at.map(http_date),
         "username": user.username,

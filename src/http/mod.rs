@@ -14,8 +14,8 @@ mod input;
 pub mod multipart;
 pub mod routes;
 pub mod serve;
-mod slots;
 
+pub use crate::slots::{Slot, Slots};
 pub use context::{CSRF_FIELD, Caller, Ctx, Handler, NO_AUTH, SESSION_COOKIE, Via};
 pub use dispatch::handle;
 pub use error::{HttpError, json};
@@ -23,4 +23,3 @@ pub use input::{
     Form, Part, READ_AHEAD_LIMIT, Repeated, Streaming, client_ip, cookie, declared_length, is_api_path, is_multipart,
     parse_form, parse_json, public_url, query, read_body, request_is_https,
 };
-pub use slots::{Slot, Slots};

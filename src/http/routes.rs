@@ -11,6 +11,8 @@ use super::Handler;
 use super::access::Access;
 use super::access::Access::Public;
 use crate::accounts::user::Role::{Admin, Moderator};
+use crate::api::neutral as not_built;
+use crate::api::workouts::geo;
 use crate::oauth::scopes::Scope::*;
 use crate::{api, web};
 
@@ -34,11 +36,35 @@ pub static ROUTES: &[Route] = &[
     // Application
     route(GET, "/api/config", Public, api::app_config::show),
     route(PATCH, "/api/config", Access::scope(ApplicationWrite).min_role(Admin), api::app_config::update),
+    route(GET, "/api/ping", Public, api::health::ping),
+    route(GET, "/api/check-db", Public, api::health::check_db),
     // First-party accounts
     route(POST, "/api/auth/register", Public, api::auth::register),
     route(POST, "/api/auth/login", Public, api::auth::login),
     route(POST, "/api/auth/logout", Access::first_party().suspended_ok(), api::auth::logout),
     route(GET, "/api/auth/timezones", Public, api::auth::timezones),
+    route(
+        POST,
+        "/api/auth/account/privacy-policy",
+        Access::first_party().suspended_ok(),
+        api::auth::accept_privacy_policy,
+    ),
+    route(POST, "/api/auth/picture", Access::scope(ProfileWrite).suspended_ok(), api::pictures::upload),
+    route(DELETE, "/api/auth/picture", Access::scope(ProfileWrite).suspended_ok(), api::pictures::delete),
+    route(GET, "/api/users/{username}/picture", Public, api::pictures::show),
+    route(GET, "/api/auth/account/export", Access::first_party().suspended_ok(), not_built::data_export),
+    route(
+        POST,
+        "/api/auth/account/export/request",
+        Access::first_party().suspended_ok(),
+        not_built::request_data_export,
+    ),
+    route(
+        GET,
+        "/api/auth/account/export/{file_name}",
+        Access::first_party().suspended_ok(),
+        not_built::download_data_export,
+    ),
     // Profile
     route(GET, "/api/auth/profile", Access::scope(ProfileRead).suspended_ok(), api::profile::show),
     route(POST, "/api/auth/profile/edit", Access::scope(ProfileWrite).suspended_ok(), api::profile::edit),
@@ -62,11 +88,96 @@ pub static ROUTES: &[Route] = &[
         Access::scope(ProfileWrite),
         api::profile::reset_sport,
     ),
+    route(
+        POST,
+        "/api/auth/profile/edit/notifications",
+        Access::scope(ProfileWrite),
+        not_built::notification_preferences,
+    ),
+    route(POST, "/api/auth/profile/edit/messages", Access::scope(ProfileWrite), not_built::message_preferences),
+    route(GET, "/api/auth/blocked-users", Access::scope(ProfileRead), not_built::blocked_users),
+    route(GET, "/api/auth/account/suspension", Access::scope(ProfileRead).suspended_ok(), not_built::own_suspension),
+    route(
+        POST,
+        "/api/auth/account/suspension/appeal",
+        Access::scope(ProfileWrite).suspended_ok(),
+        not_built::own_suspension,
+    ),
+    route(
+        GET,
+        "/api/auth/account/sanctions/{sanction_id}",
+        Access::scope(ProfileRead).suspended_ok(),
+        not_built::own_sanction,
+    ),
+    route(
+        POST,
+        "/api/auth/account/sanctions/{sanction_id}/appeal",
+        Access::scope(ProfileWrite),
+        not_built::own_sanction,
+    ),
     // Users
     route(GET, "/api/users", Access::scope(UsersRead), api::users::list),
+    // Admin task queues (before `/api/users/{username}`).
+    route(
+        GET,
+        "/api/users/tasks/queued",
+        Access::scope(UsersRead).min_role(Admin),
+        api::workouts::tasks::queued_counts,
+    ),
+    route(
+        GET,
+        "/api/users/tasks/queued/{task_type}",
+        Access::scope(UsersRead).min_role(Admin),
+        api::workouts::tasks::queued_list,
+    ),
     route(GET, "/api/users/{username}", Access::scope(UsersRead).anonymous_ok(), api::users::show),
     route(PATCH, "/api/users/{username}", Access::scope(UsersWrite).min_role(Admin), api::users::update),
     route(DELETE, "/api/users/{username}", Access::scope(UsersWrite).suspended_ok(), api::users::delete),
+    route(GET, "/api/users/{username}/sanctions", Access::scope(UsersRead).suspended_ok(), not_built::user_sanctions),
+    route(POST, "/api/users/{username}/block", Access::scope(UsersWrite), not_built::change_relation),
+    route(POST, "/api/users/{username}/unblock", Access::scope(UsersWrite), not_built::change_relation),
+    // Following, notifications, moderation, geocoding: features not built here.
+    route(GET, "/api/users/{username}/followers", Access::scope(FollowRead), not_built::followers),
+    route(GET, "/api/users/{username}/following", Access::scope(FollowRead), not_built::following),
+    route(POST, "/api/users/{username}/follow", Access::scope(FollowWrite), not_built::change_relation),
+    route(POST, "/api/users/{username}/unfollow", Access::scope(FollowWrite), not_built::change_relation),
+    route(GET, "/api/follow-requests", Access::scope(FollowRead), not_built::follow_requests),
+    route(POST, "/api/follow-requests/{username}/accept", Access::scope(FollowWrite), not_built::answer_follow_request),
+    route(POST, "/api/follow-requests/{username}/reject", Access::scope(FollowWrite), not_built::answer_follow_request),
+    route(GET, "/api/notifications", Access::scope(NotificationsRead), not_built::notifications),
+    route(GET, "/api/notifications/unread", Access::scope(NotificationsRead), not_built::unread_notifications),
+    route(GET, "/api/notifications/types", Access::scope(NotificationsRead), not_built::notification_types),
+    route(
+        POST,
+        "/api/notifications/mark-all-as-read",
+        Access::scope(NotificationsWrite),
+        not_built::mark_all_notifications_read,
+    ),
+    route(
+        PATCH,
+        "/api/notifications/{notification_id}",
+        Access::scope(NotificationsWrite),
+        not_built::update_notification,
+    ),
+    route(GET, "/api/reports", Access::scope(ReportsRead).min_role(Moderator), not_built::reports),
+    route(POST, "/api/reports", Access::scope(ReportsWrite), not_built::create_report),
+    route(
+        GET,
+        "/api/reports/unresolved",
+        Access::scope(ReportsRead).min_role(Moderator),
+        not_built::unresolved_reports,
+    ),
+    route(GET, "/api/reports/{report_id:int}", Access::scope(ReportsRead).min_role(Moderator), not_built::report),
+    route(PATCH, "/api/reports/{report_id:int}", Access::scope(ReportsWrite).min_role(Moderator), not_built::report),
+    route(
+        POST,
+        "/api/reports/{report_id:int}/actions",
+        Access::scope(ReportsWrite).min_role(Moderator),
+        not_built::report,
+    ),
+    route(PATCH, "/api/appeals/{appeal_id}", Access::scope(UsersWrite).min_role(Moderator), not_built::appeal),
+    route(GET, "/api/geocode/search", Access::scope(GeocodeRead), not_built::geocode_search),
+    route(GET, "/api/geocode/lookup", Access::scope(GeocodeRead), not_built::geocode_lookup),
     // Sports
     route(GET, "/api/sports", Access::scope(WorkoutsRead).suspended_ok().anonymous_ok(), api::sports::list),
     route(GET, "/api/sports/{sport_id:int}", Access::scope(WorkoutsRead), api::sports::show),
@@ -75,6 +186,12 @@ pub static ROUTES: &[Route] = &[
     route(GET, "/api/workouts", Access::scope(WorkoutsRead), api::workouts::list),
     route(POST, "/api/workouts", Access::scope(WorkoutsWrite), api::workouts::create),
     route(POST, "/api/workouts/no_gpx", Access::scope(WorkoutsWrite), api::workouts::create_manual),
+    route(GET, "/api/workouts/global-map", Access::scope(WorkoutsRead), geo::global_map),
+    route(GET, "/api/workouts/collection", Access::scope(WorkoutsRead), geo::collection),
+    route(GET, "/api/timeline", Access::scope(WorkoutsRead), api::workouts::timeline),
+    // Maps: tiles and thumbnails are images for <img> tags (no credentials).
+    route(GET, "/api/workouts/map_tile/{s}/{z}/{x}/{y_png}", Public, geo::map_tile),
+    route(GET, "/api/workouts/map/{map_id}", Public, geo::map_thumbnail),
     // Upload tasks (before `/api/workouts/{workout_id}`, which would take the path).
     route(GET, "/api/workouts/upload-tasks", Access::scope(WorkoutsRead), api::workouts::tasks::list),
     route(GET, "/api/workouts/upload-tasks/{task_id}", Access::scope(WorkoutsRead), api::workouts::tasks::show),
@@ -90,13 +207,56 @@ pub static ROUTES: &[Route] = &[
     route(PATCH, "/api/workouts/{workout_id}", Access::scope(WorkoutsWrite), api::workouts::update),
     route(DELETE, "/api/workouts/{workout_id}", Access::scope(WorkoutsWrite), api::workouts::delete),
     route(POST, "/api/workouts/{workout_id}/refresh", Access::scope(WorkoutsWrite), api::workouts::refresh),
+    route(GET, "/api/workouts/{workout_id}/chart_data", Access::scope(WorkoutsRead).anonymous_ok(), geo::chart_data),
     route(
         GET,
-        "/api/workouts/{workout_id}/chart_data",
+        "/api/workouts/{workout_id}/chart_data/segment/{segment_id}",
         Access::scope(WorkoutsRead).anonymous_ok(),
-        api::workouts::chart_data,
+        geo::segment_chart_data,
+    ),
+    route(GET, "/api/workouts/{workout_id}/geojson", Access::scope(WorkoutsRead).anonymous_ok(), geo::geojson),
+    route(
+        GET,
+        "/api/workouts/{workout_id}/geojson/segment/{segment_id}",
+        Access::scope(WorkoutsRead).anonymous_ok(),
+        geo::segment_geojson,
     ),
     route(GET, "/api/workouts/{workout_id}/gpx", Access::scope(WorkoutsRead).anonymous_ok(), api::workouts::gone),
+    // Comments and likes: not built here.
+    route(
+        GET,
+        "/api/workouts/{workout_id}/comments",
+        Access::scope(WorkoutsRead).anonymous_ok(),
+        not_built::workout_comments,
+    ),
+    route(POST, "/api/workouts/{workout_id}/comments", Access::scope(WorkoutsWrite), not_built::post_workout_comment),
+    route(
+        GET,
+        "/api/workouts/{workout_id}/likes",
+        Access::scope(WorkoutsRead).anonymous_ok(),
+        not_built::workout_likes,
+    ),
+    route(POST, "/api/workouts/{workout_id}/like", Access::scope(WorkoutsWrite), not_built::like_workout),
+    route(POST, "/api/workouts/{workout_id}/like/undo", Access::scope(WorkoutsWrite), not_built::like_workout),
+    route(
+        POST,
+        "/api/workouts/{workout_id}/suspension/appeal",
+        Access::scope(WorkoutsWrite),
+        not_built::appeal_workout_suspension,
+    ),
+    route(GET, "/api/comments/{comment_id}", Access::scope(WorkoutsRead).anonymous_ok(), not_built::comment),
+    route(PATCH, "/api/comments/{comment_id}", Access::scope(WorkoutsWrite), not_built::comment),
+    route(DELETE, "/api/comments/{comment_id}", Access::scope(WorkoutsWrite), not_built::comment),
+    route(GET, "/api/comments/{comment_id}/likes", Access::scope(WorkoutsRead).anonymous_ok(), not_built::comment),
+    route(POST, "/api/comments/{comment_id}/like", Access::scope(WorkoutsWrite), not_built::comment),
+    route(POST, "/api/comments/{comment_id}/like/undo", Access::scope(WorkoutsWrite), not_built::comment),
+    route(POST, "/api/comments/{comment_id}/suspension/appeal", Access::scope(WorkoutsWrite), not_built::comment),
+    route(
+        GET,
+        "/api/workouts/{workout_id}/gpx/segment/{segment_number:int}",
+        Access::scope(WorkoutsRead).anonymous_ok(),
+        api::workouts::gone,
+    ),
     route(GET, "/api/workouts/{workout_id}/gpx/download", Access::scope(WorkoutsRead), api::workouts::gpx_download),
     route(
         GET,

@@ -1,20 +1,23 @@
-//! OAuth scopes. Nine guard our endpoints; eight more are accepted at
-//! registration and authorization because apps built for newer FitTrackee
-//! request them (and abort when the granted set differs), but open nothing.
+//! OAuth scopes. Nine open this server's data (the core); eight more are
+//! accepted at registration and authorization because apps built for newer
+//! FitTrackee request them (and abort when the granted set differs). Those
+//! guard only the neutral answers of features not built here (no
+//! notifications, no followers, no reports: API.md Part 1), so they open
+//! nothing; `media:write` guards no route at all.
 
 use std::fmt;
 
-/// One table of the scopes: variant, name, whether an endpoint checks it,
-/// and what it lets an app do (the consent page's words).
+/// One table of the scopes: variant, name, whether it opens data here (a
+/// core scope), and what it lets an app do (the consent page's words).
 macro_rules! scopes {
-    ($($variant:ident $name:literal $enforced:literal $description:expr,)*) => {
+    ($($variant:ident $name:literal $core:literal $description:expr,)*) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Scope {
             $($variant,)*
         }
 
         impl Scope {
-            /// Every scope, in the table's order (the enforced ones first).
+            /// Every scope, in the table's order (the core ones first).
             pub const ALL: &[Scope] = &[$(Scope::$variant,)*];
 
             pub fn name(self) -> &'static str {
@@ -23,10 +26,10 @@ macro_rules! scopes {
                 }
             }
 
-            /// Whether an endpoint checks it (the others open nothing here).
-            pub const fn is_enforced(self) -> bool {
+            /// Whether it opens data here (the others open nothing).
+            pub const fn is_core(self) -> bool {
                 match self {
-                    $(Scope::$variant => $enforced,)*
+                    $(Scope::$variant => $core,)*
                 }
             }
 
@@ -63,12 +66,12 @@ scopes! {
 }
 
 impl Scope {
-    /// The scopes our endpoints check: the first rows of the table.
-    pub const ENFORCED: &[Scope] = Scope::ALL.split_at(Scope::enforced_count()).0;
+    /// The scopes that open data: the first rows of the table.
+    pub const CORE: &[Scope] = Scope::ALL.split_at(Scope::core_count()).0;
 
-    const fn enforced_count() -> usize {
+    const fn core_count() -> usize {
         let mut count = 0;
-        while count < Scope::ALL.len() && Scope::ALL[count].is_enforced() {
+        while count < Scope::ALL.len() && Scope::ALL[count].is_core() {
             count += 1;
         }
         count
@@ -116,8 +119,8 @@ mod tests {
             assert_eq!(Scope::parse(scope.name()), Some(scope));
         }
         assert_eq!(Scope::parse("admin:all"), None);
-        assert_eq!(Scope::ENFORCED.len(), 9);
-        assert!(Scope::ALL.iter().all(|s| s.is_enforced() == Scope::ENFORCED.contains(s)), "enforced rows come first");
+        assert_eq!(Scope::CORE.len(), 9);
+        assert!(Scope::ALL.iter().all(|s| s.is_core() == Scope::CORE.contains(s)), "core rows come first");
     }
 
     #[test]

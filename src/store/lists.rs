@@ -153,3 +153,33 @@ pub fn aggregate(conn: &Connection, filter: &WorkoutFilter, limit: i64) -> Resul
         })
     })
 }
+
+/// The workouts with a start point for the global map, most recent first:
+/// `limit` of them, and how many match.
+pub fn with_start_points(
+    conn: &Connection,
+    filter: &WorkoutFilter,
+    sport_ids: &[i64],
+    limit: i64,
+) -> Result<(Vec<Workout>, i64), Error> {
+    let (clause, mut values) = filter_sql(filter);
+    let sports = if sport_ids.is_empty() {
+        String::new()
+    } else {
+        values.extend(sport_ids.iter().map(|&id| Value::Integer(id)));
+        format!(" AND w.sport_id IN ({})", vec!["?"; sport_ids.len()].join(", "))
+    };
+    let clause = format!("{clause}{sports} AND w.start_lat IS NOT NULL");
+    let total = conn
+        .prepare_cached(&format!("SELECT count(*) FROM workouts w WHERE {clause}"))?
+        .query_row(params_from_iter(values.clone()), |r| r.get(0))?;
+    values.push(Value::Integer(limit.max(0)));
+    let workouts = conn
+        .prepare_cached(&format!(
+            "SELECT {} FROM {FROM} WHERE {clause} ORDER BY w.workout_date DESC, w.id DESC LIMIT ?",
+            columns()
+        ))?
+        .query_map(params_from_iter(values), from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((workouts, total))
+}

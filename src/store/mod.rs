@@ -26,6 +26,7 @@ pub mod app_config;
 mod checkpoint;
 pub mod equipments;
 pub mod lists;
+pub mod maps;
 pub mod oauth;
 pub mod points;
 pub mod records;
@@ -62,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_points.sql"),
     include_str!("migrations/006_pauses.sql"),
     include_str!("migrations/007_upload_tasks.sql"),
+    include_str!("migrations/008_maps_and_pictures.sql"),
 ];
 
 /// Bytes the WAL file is truncated to after a checkpoint resets it.
@@ -256,6 +258,11 @@ pub(crate) fn visibility(row: &rusqlite::Row<'_>, column: &str) -> Result<Visibi
         let index = row.as_ref().column_index(column).unwrap_or_default();
         Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, format!("visibility {name:?}").into())
     })
+}
+
+/// Whether the database answers a query (the health check).
+pub fn answers(conn: &Connection) -> bool {
+    conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).is_ok()
 }
 
 /// SQLite errors that mean "the storage cannot take writes right now"

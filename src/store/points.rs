@@ -2,22 +2,26 @@
 //! binary record per point (46 bytes; a GPX point takes about 150), so that
 //! reading a 10,000-point chart is one row and one pass.
 //!
-//! Format `FTP1`: the magic, then per point, little-endian: segment (u16),
-//! time (f64, Unix seconds), duration since the start (f64), latitude and
-//! longitude (i32, 10⁻⁷ degrees, `i32::MIN` when absent), distance from the
-//! start (f32, km), speed (f32, km/h), elevation, heart rate, cadence and
-//! power (f32, NaN when absent).
+//! Format `FTP2`: the magic, then per point, little-endian: segment (u16),
+//! time (f64, Unix seconds, NaN when absent), duration since the start
+//! (f64), latitude and longitude (i32, 10⁻⁷ degrees, `i32::MIN` when
+//! absent), distance from the start of the segment (f32, km), speed (f32,
+//! km/h), elevation, heart rate, cadence and power (f32, NaN when absent).
+//! (`FTP1` counted distances from the workout's start: such blobs are
+//! computed again at start, as missing ones are.)
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Error;
 use crate::workouts::analysis::ChartPoint;
 
-const MAGIC: &[u8; 4] = b"FTP1";
+const MAGIC: &[u8; 4] = b"FTP2";
 const RECORD: usize = 2 + 8 + 8 + 4 + 4 + 4 + 4 + 4 * 4;
 const NO_POSITION: i32 = i32::MIN;
 
+/// Stores a workout's points; its thumbnail, drawn from them, is redrawn.
 pub fn save(conn: &Connection, workout_id: i64, points: &[ChartPoint]) -> Result<(), Error> {
+    super::maps::forget_thumbnail(conn, workout_id)?;
     conn.prepare_cached("INSERT OR REPLACE INTO workout_points (workout_id, points) VALUES (?1, ?2)")?
         .execute(params![workout_id, encode(points)])?;
     Ok(())
@@ -32,11 +36,12 @@ pub fn load(conn: &Connection, workout_id: i64) -> Result<Option<Vec<ChartPoint>
     Ok(blob.map(|b| decode(&b)))
 }
 
-/// Workouts that have a file but no stored points (written before points were stored).
+/// Workouts that have a file but no stored points in the current format
+/// (written before points were stored, or in an earlier format).
 pub fn missing(conn: &Connection) -> Result<Vec<i64>, Error> {
     conn.prepare(
         "SELECT f.workout_id FROM workout_files f LEFT JOIN workout_points p ON p.workout_id = f.workout_id \
-         WHERE p.workout_id IS NULL",
+         WHERE p.workout_id IS NULL OR substr(p.points, 1, 4) != CAST('FTP2' AS BLOB)",
     )?
     .query_map([], |row| row.get(0))?
     .collect()
@@ -55,7 +60,7 @@ pub fn encode(points: &[ChartPoint]) -> Vec<u8> {
     out.extend_from_slice(MAGIC);
     for p in points {
         out.extend_from_slice(&(p.segment.min(usize::from(u16::MAX)) as u16).to_le_bytes());
-        out.extend_from_slice(&p.time.to_le_bytes());
+        out.extend_from_slice(&p.time.unwrap_or(f64::NAN).to_le_bytes());
         out.extend_from_slice(&p.duration.to_le_bytes());
         out.extend_from_slice(&degrees_to_fixed(p.latitude).to_le_bytes());
         out.extend_from_slice(&degrees_to_fixed(p.longitude).to_le_bytes());
@@ -91,7 +96,7 @@ fn record(bytes: &[u8]) -> ChartPoint {
     let f32_at = |b: &[u8]| f32::from_le_bytes(b.try_into().unwrap_or_default());
     let present = |v: f32| (!v.is_nan()).then_some(f64::from(v));
     let segment = usize::from(u16_at(take(2)));
-    let time = f64_at(take(8));
+    let time = Some(f64_at(take(8))).filter(|t| !t.is_nan());
     let duration = f64_at(take(8));
     let (latitude, longitude) = (i32_at(take(4)), i32_at(take(4)));
     let (distance, speed) = (f32_at(take(4)), f32_at(take(4)));
@@ -124,7 +129,7 @@ mod tests {
             duration: i * 5.0,
             latitude: 45.123_456_7 + i * 1e-5,
             longitude: -6.000_000_1,
-            time: 1_520_942_400.5 + i * 5.0,
+            time: (i as i64 % 7 != 3).then_some(1_520_942_400.5 + i * 5.0),
             elevation: (i as i64 % 2 == 0).then_some(998.5),
             speed: 7.25,
             heart_rate: Some(140.0),

@@ -102,6 +102,23 @@ pub fn by_short_id(conn: &Connection, user_id: i64, short_id: &str) -> Result<Op
         .optional()
 }
 
+/// Tasks no file of which has been worked on yet (FitTrackee's queued:
+/// progress 0, neither errored nor aborted).
+const QUEUED: &str = "done = 0 AND aborted = 0 AND archive_error IS NULL AND archive IS NOT NULL";
+
+pub fn queued_count(conn: &Connection) -> Result<i64, Error> {
+    conn.prepare_cached(&format!("SELECT count(*) FROM upload_tasks WHERE {QUEUED}"))?.query_row([], |r| r.get(0))
+}
+
+/// A page of queued tasks of every user, newest first.
+pub fn queued(conn: &Connection, limit: i64, offset: i64) -> Result<Vec<UploadTask>, Error> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM upload_tasks WHERE {QUEUED} ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2"
+    ))?
+    .query_map(params![limit, offset], from_row)?
+    .collect()
+}
+
 /// The oldest task with work left (the archive is kept until none is).
 pub fn next_pending(conn: &Connection) -> Result<Option<UploadTask>, Error> {
     conn.prepare_cached(&format!(

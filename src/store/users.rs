@@ -25,7 +25,8 @@ const USER_COLUMNS: &str = "id, username, email, role, is_active, suspended_at, 
     use_dark_mode, split_workout_charts, segments_creation_event, workouts_visibility, \
     analysis_visibility, map_visibility, hr_visibility, calories_visibility, \
     manually_approves_followers, hide_profile_in_users_directory, missing_elevations_processing, \
-    (SELECT coalesce(sum(t.workouts), 0) FROM user_sport_totals t WHERE t.user_id = users.id) AS nb_workouts";
+    (SELECT coalesce(sum(t.workouts), 0) FROM user_sport_totals t WHERE t.user_id = users.id) AS nb_workouts, \
+    EXISTS (SELECT 1 FROM user_pictures p WHERE p.user_id = users.id) AS has_picture";
 
 fn user_from_row(row: &Row<'_>) -> Result<User, Error> {
     Ok(User {
@@ -38,6 +39,7 @@ fn user_from_row(row: &Row<'_>) -> Result<User, Error> {
         created_at: row.get("created_at")?,
         accepted_current_policy: row.get("accepted_current_policy")?,
         nb_workouts: row.get("nb_workouts")?,
+        has_picture: row.get("has_picture")?,
         profile: ProfileFields {
             first_name: row.get("first_name")?,
             last_name: row.get("last_name")?,
@@ -289,5 +291,32 @@ pub fn count_admins(conn: &Connection) -> Result<i64, Error> {
 /// Deletes the user and, through foreign keys, everything they own.
 pub fn delete(conn: &Connection, id: i64) -> Result<(), Error> {
     conn.execute("DELETE FROM users WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// The user accepted the privacy policy at `now`.
+pub fn accept_policy(conn: &Connection, user_id: i64, now: i64) -> Result<(), Error> {
+    conn.prepare_cached("UPDATE users SET accepted_policy_at = ?2 WHERE id = ?1")?.execute(params![user_id, now])?;
+    Ok(())
+}
+
+/// A user's picture: its content type and bytes.
+pub fn picture(conn: &Connection, user_id: i64) -> Result<Option<(String, Vec<u8>)>, Error> {
+    conn.prepare_cached("SELECT content_type, data FROM user_pictures WHERE user_id = ?1")?
+        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+}
+
+pub fn set_picture(conn: &Connection, user_id: i64, content_type: &str, data: &[u8], now: i64) -> Result<(), Error> {
+    conn.prepare_cached(
+        "INSERT INTO user_pictures (user_id, content_type, data, updated_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (user_id) DO UPDATE SET content_type = ?2, data = ?3, updated_at = ?4",
+    )?
+    .execute(params![user_id, content_type, data, now])?;
+    Ok(())
+}
+
+pub fn delete_picture(conn: &Connection, user_id: i64) -> Result<(), Error> {
+    conn.prepare_cached("DELETE FROM user_pictures WHERE user_id = ?1")?.execute([user_id])?;
     Ok(())
 }

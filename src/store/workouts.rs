@@ -77,7 +77,7 @@ pub(super) fn columns() -> String {
     format!(
         "w.id, w.short_id, w.user_id, w.sport_id, w.title, w.description, w.notes, w.workout_date, {}, \
          w.calories, w.start_lat, w.start_lon, w.bounds, w.source, w.workout_visibility, w.analysis_visibility, \
-         w.map_visibility, w.created_at, w.modified_at, f.file_name",
+         w.map_visibility, w.created_at, w.modified_at, f.file_name, w.map_id",
         prefixed_measures("w.")
     )
 }
@@ -112,6 +112,7 @@ pub(super) fn from_row(row: &Row<'_>) -> Result<Workout, Error> {
         created_at: row.get("created_at")?,
         modified_at: row.get("modified_at")?,
         file_name: row.get("file_name")?,
+        map_id: row.get("map_id")?,
     })
 }
 
@@ -172,7 +173,8 @@ pub fn insert(conn: &Connection, w: &Workout) -> Result<i64, Error> {
     let columns = changeable_columns();
     let names: Vec<String> = columns.iter().map(|c| format!(":{c}")).collect();
     let sql = format!(
-        "INSERT INTO workouts ({}, short_id, user_id, created_at) VALUES ({}, :short_id, :user_id, :created_at)",
+        "INSERT INTO workouts ({}, short_id, user_id, created_at, map_id) \
+         VALUES ({}, :short_id, :user_id, :created_at, :map_id)",
         columns.join(", "),
         names.join(", ")
     );
@@ -180,6 +182,7 @@ pub fn insert(conn: &Connection, w: &Workout) -> Result<i64, Error> {
     values.push((":short_id".into(), Box::new(&w.short_id)));
     values.push((":user_id".into(), Box::new(w.user_id)));
     values.push((":created_at".into(), Box::new(w.created_at)));
+    values.push((":map_id".into(), Box::new(&w.map_id)));
     execute_named(conn, &sql, &values)?;
     Ok(conn.last_insert_rowid())
 }
@@ -202,6 +205,12 @@ pub fn by_short_id(conn: &Connection, short_id: &str) -> Result<Option<Workout>,
 pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Workout>, Error> {
     conn.prepare_cached(&format!("SELECT {} FROM {FROM} WHERE w.id = ?1", columns()))?
         .query_row([id], from_row)
+        .optional()
+}
+
+pub fn by_map_id(conn: &Connection, map_id: &str) -> Result<Option<Workout>, Error> {
+    conn.prepare_cached(&format!("SELECT {} FROM {FROM} WHERE w.map_id = ?1", columns()))?
+        .query_row([map_id], from_row)
         .optional()
 }
 

@@ -123,10 +123,10 @@ fn form(ctx: &Ctx<'_>, draft: &Draft, error: Option<&str>) -> Markup {
             }
             fieldset {
                 legend { "Scopes: what the app may ask for" }
-                @for &scope in Scope::ENFORCED { (scope_box(scope)) }
+                @for &scope in Scope::CORE { (scope_box(scope)) }
                 details {
                     summary { "Scopes of newer FitTrackee versions (accepted, grant nothing here)" }
-                    @for &scope in Scope::ALL.iter().filter(|s| !s.is_enforced()) { (scope_box(scope)) }
+                    @for &scope in Scope::ALL.iter().filter(|s| !s.is_core()) { (scope_box(scope)) }
                 }
             }
             label.check {

@@ -126,6 +126,8 @@ fn new_workout(
         created_at: now,
         modified_at: None,
         file_name: Some(base_name(upload.file_name).to_string()),
+        // Anyone with the id may fetch the thumbnail (FitTrackee's rule): unguessable.
+        map_id: first_point.map(|_| crate::crypto::random_alphanumeric(32)),
     }
 }
 

@@ -91,6 +91,7 @@ pub fn create_manual(db: &mut Db<'_>, user: &User, new: &ManualWorkout, now: i64
         created_at: now,
         modified_at: None,
         file_name: None,
+        map_id: None,
     };
     db.write(|tx| {
         let equipment = chosen_equipment(tx, user.id, workout.sport_id, &fields.equipment_ids)?;

@@ -68,6 +68,8 @@ pub struct Workout {
     pub modified_at: Option<i64>,
     /// The uploaded file's name, when the workout came from a file.
     pub file_name: Option<String>,
+    /// The id of its map thumbnail (workouts with positions).
+    pub map_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

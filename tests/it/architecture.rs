@@ -204,10 +204,23 @@ fn the_circle_finder_finds_circles() {
 
 /// The layers of docs/architecture.md, by top-level module.
 const EDGE: &[&str] = &["http", "api", "web", "app"];
-const DOMAIN: &[&str] = &["accounts", "application", "equipments", "files", "oauth", "sports", "throttle", "workouts"];
+const DOMAIN: &[&str] =
+    &["accounts", "application", "equipments", "files", "maps", "oauth", "sports", "throttle", "workouts"];
 const STORE: &[&str] = &["store"];
-const BASE: &[&str] =
-    &["clock", "config", "crypto", "dates", "documents", "log", "memory", "numbers", "shortid", "visibility", "xml"];
+const BASE: &[&str] = &[
+    "clock",
+    "config",
+    "crypto",
+    "dates",
+    "documents",
+    "log",
+    "memory",
+    "numbers",
+    "shortid",
+    "slots",
+    "visibility",
+    "xml",
+];
 
 fn layer(module: &str) -> &'static str {
     let top = module.split("::").next().unwrap_or("");

@@ -173,8 +173,8 @@ pub fn base_json(w: &Workout, view: &View<'_>, records: &[Record], force_speed: 
             "likes_count": 0,
             "liked": false,
             "equipments": [],
-            "map": null,
-            "with_file": w.file_name.is_some(),
+            "map": if view.sees(w.visibility.map) { json!(w.map_id) } else { Value::Null },
+            "with_file": w.file_name.is_some() && view.sees(w.visibility.map),
             "with_analysis": w.file_name.is_some() && view.sees(w.visibility.analysis),
             "suspended": false,
             "user": light_json(view.owner, view.viewer),
@@ -228,7 +228,7 @@ pub fn full_json(conn: &Connection, w: &Workout, view: &View<'_>) -> Result<Valu
             "modification_date": w.modified_at.map(http_date),
             "pauses": timedelta(w.measures.pauses),
             "segments": segments_json(conn, w, view)?,
-            "with_geometry": false,
+            "with_geometry": map_shown && w.map_id.is_some(),
             "notes": if owner { json!(w.notes) } else { Value::Null },
             "next_workout": next,
             "previous_workout": previous,
@@ -252,14 +252,14 @@ pub struct ChartView {
     pub map: bool,
 }
 
-pub fn chart_point(p: &ChartPoint, shown: &ChartView) -> Value {
+/// A chart point; `distance` (km, rounded) and `duration` as the chart
+/// counts them (from the workout's start, or the segment's).
+pub fn chart_point(p: &ChartPoint, distance: f64, duration: f64, shown: &ChartView) -> Value {
     let sport = info(shown.sport_id);
     let mut point = json!({
-        "distance": round(p.distance, 2),
-        "duration": p.duration.round() as i64,
-        "time": jiff::Timestamp::from_second(p.time.floor() as i64)
-            .map(|t| t.strftime("%Y-%m-%d %H:%M:%S+00:00").to_string())
-            .unwrap_or_default(),
+        "distance": distance,
+        "duration": duration.round() as i64,
+        "time": p.time.map(python_utc_time),
     });
     if shown.map && p.latitude.is_finite() && p.longitude.is_finite() {
         point["latitude"] = json!(p.latitude);
@@ -277,4 +277,15 @@ pub fn chart_point(p: &ChartPoint, shown: &ChartView) -> Value {
     put("cadence", p.cadence.zip(cadence_factor(shown.sport_id)).map(|(c, f)| json!((c * f).round() as i64)));
     put("power", p.power.filter(|_| sport.power).map(|v| json!(v.round() as i64)));
     point
+}
+
+/// A time as Python prints an aware UTC datetime (`str(datetime)`), which is
+/// how FitTrackee writes chart times: `2024-06-04 06:00:01+00:00`, with
+/// microseconds only when there are some.
+fn python_utc_time(seconds: f64) -> String {
+    let micros = (seconds * 1e6).round() as i64;
+    let Ok(at) = jiff::Timestamp::from_microsecond(micros) else { return String::new() };
+    let fraction = micros.rem_euclid(1_000_000);
+    let base = at.strftime("%Y-%m-%d %H:%M:%S").to_string();
+    if fraction == 0 { format!("{base}+00:00") } else { format!("{base}.{fraction:06}+00:00") }
 }

@@ -6,13 +6,14 @@ use serde_json::{Value, json};
 
 use super::json::{View, base_json, equipments_json, pace};
 use super::{request, workout_not_found};
+use crate::accounts::user::User;
 use crate::api::{Paging, ok, pagination};
 use crate::dates::timedelta;
-use crate::http::{self, Ctx, HttpError};
+use crate::http::{self, Ctx, Form, HttpError};
 use crate::numbers::round;
 use crate::sports::SpeedDisplay;
 use crate::store::{app_config, equipments as stored_equipments, lists, records, users, workouts as store};
-use crate::workouts::{Aggregate, Measures, Workout, WorkoutOrder};
+use crate::workouts::{Aggregate, Measures, Workout, WorkoutFilter, WorkoutOrder};
 
 /// A page of list items for one owner.
 fn list_items(
@@ -49,12 +50,10 @@ pub fn user_workouts(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     Ok(ok(json!({ "status": "success", "data": { "workouts": items } })))
 }
 
-pub fn list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    let caller = ctx.caller.user()?.clone();
-    let owner = users::by_id(&ctx.db, caller.id)?.ok_or_else(workout_not_found)?;
-    let query = http::query(ctx.req);
-    let filter = request::filter(&ctx.db, &query, &owner)?;
-    let paging = Paging::of(&query, 5, 100);
+/// A page of the owner's workouts with the list's filters, order and paging.
+pub fn page_of(ctx: &Ctx<'_>, query: &Form, owner: &User) -> Result<Page, HttpError> {
+    let filter = request::filter(&ctx.db, query, owner)?;
+    let paging = Paging::of(query, 5, 100);
     let order = match query.text("order_by") {
         None => WorkoutOrder::WorkoutDate,
         Some(name) => WorkoutOrder::parse(name).ok_or_else(|| HttpError::bad_request("invalid order_by"))?,
@@ -62,6 +61,36 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let ascending = query.text("order") == Some("asc");
     let total = lists::count(&ctx.db, &filter)?;
     let workouts = lists::page(&ctx.db, &filter, order, ascending, paging.per_page, paging.offset())?;
+    Ok(Page { workouts, paging, total, filter })
+}
+
+pub struct Page {
+    pub workouts: Vec<Workout>,
+    pub paging: Paging,
+    /// Workouts on every page.
+    pub total: i64,
+    pub filter: WorkoutFilter,
+}
+
+/// `GET /api/timeline`: the caller's workouts, newest first (FitTrackee adds
+/// those of followed users; there are none here).
+pub fn timeline(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let caller = ctx.caller.user()?.clone();
+    let owner = users::by_id(&ctx.db, caller.id)?.ok_or_else(workout_not_found)?;
+    let paging = Paging::fixed(&http::query(ctx.req), 5);
+    let filter = WorkoutFilter::of_user(owner.id);
+    let total = lists::count(&ctx.db, &filter)?;
+    let workouts = lists::page(&ctx.db, &filter, WorkoutOrder::WorkoutDate, false, paging.per_page, paging.offset())?;
+    let view = View::load(&ctx.db, Some(&caller), &owner)?;
+    let items = list_items(ctx, &workouts, &view, false, false)?;
+    Ok(ok(json!({ "status": "success", "data": { "workouts": items }, "pagination": pagination(&paging, total) })))
+}
+
+pub fn list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let caller = ctx.caller.user()?.clone();
+    let owner = users::by_id(&ctx.db, caller.id)?.ok_or_else(workout_not_found)?;
+    let query = http::query(ctx.req);
+    let Page { workouts, paging, total, filter } = page_of(ctx, &query, &owner)?;
     let view = View::load(&ctx.db, Some(&caller), &owner)?;
     let force_speed = total > 1
         && filter.sport_id.is_none()

@@ -1,8 +1,9 @@
 //! Workouts (`workouts:*`): single workouts, uploads, manual workouts,
 //! changes, charts and file downloads; lists in `list`.
 
+pub mod geo;
 mod json;
-mod list;
+pub mod list;
 pub mod request;
 pub mod tasks;
 
@@ -10,16 +11,14 @@ use rouille::Response;
 use serde_json::json;
 
 pub use json::{View, can_see, chart_point, full_json, record_json};
-pub use list::{list, user_workouts};
+pub use list::{list, timeline, user_workouts};
 
 use super::json_object;
 use crate::accounts::user::User;
 use crate::files::Format;
-use crate::http::{self, Ctx, Form, HttpError};
-use crate::numbers::readable_size;
+use crate::http::{self, Ctx, HttpError};
 use crate::store::{app_config, points as stored_points, users, workouts as store};
 use crate::workouts::{self as domain, FileUpload, Uploaded, Workout, upload};
-use json::ChartView;
 
 fn not_found_data(key: &str, empty: serde_json::Value) -> HttpError {
     HttpError::new(404, json!({ "status": "not found", "data": { key: empty } }))
@@ -30,7 +29,7 @@ fn workout_not_found() -> HttpError {
 }
 
 /// The workout of the path, if the caller may see it.
-fn visible_workout(ctx: &Ctx<'_>) -> Result<Workout, HttpError> {
+pub fn visible_workout(ctx: &Ctx<'_>) -> Result<Workout, HttpError> {
     let workout = store::by_short_id(&ctx.db, ctx.param(0))?.ok_or_else(workout_not_found)?;
     if !can_see(&workout, ctx.caller.user.as_ref()) {
         return Err(workout_not_found());
@@ -70,7 +69,7 @@ pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
 
 pub fn create(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let config = app_config::get(&ctx.db)?;
-    let form = read_upload(ctx, upload::request_limit(&config))?;
+    let form = super::read_upload(ctx, upload::request_limit(&config), "workout")?;
     let file = form.file("file").ok_or_else(|| HttpError::message(400, "fail", "no file part"))?;
     let file_name = file.filename.as_deref().unwrap_or("");
     upload::check_file(file_name, file.data.len() as u64, &config)?;
@@ -109,19 +108,6 @@ fn created(ctx: &Ctx<'_>, owner: &User, workouts: &[Workout]) -> Result<Response
     Ok(http::json(201, &json!({ "status": "created", "data": { "workouts": items } })))
 }
 
-/// The multipart body of an upload, read within the upload limit.
-fn read_upload(ctx: &Ctx<'_>, limit: u64) -> Result<Form, HttpError> {
-    let body = ctx.body(limit).map_err(|e| {
-        if e.status != 413 {
-            return e;
-        }
-        let size = http::declared_length(ctx.req).map(|s| format!("({}) ", readable_size(s))).unwrap_or_default();
-        let message = format!("Error during workout upload, file size {size}exceeds {}.", readable_size(limit));
-        HttpError::message(413, "fail", message)
-    })?;
-    http::parse_form(ctx.req, &body)
-}
-
 pub fn create_manual(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let new = request::manual_workout(&json_object(ctx)?)?;
     let user = caller_account(ctx)?;
@@ -151,33 +137,6 @@ pub fn refresh(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
 /// `GET …/gpx`: removed upstream.
 pub fn gone(_ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     Ok(http::json(410, &json!({})))
-}
-
-pub fn chart_data(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    let id = ctx.param(0).to_string();
-    let not_found = |message: String| {
-        HttpError::new(404, json!({ "status": "not found", "data": { "chart_data": "" }, "message": message }))
-    };
-    let workout = store::by_short_id(&ctx.db, &id)?
-        .filter(|w| can_see(w, ctx.caller.user.as_ref()))
-        .ok_or_else(|| not_found(format!("workout not found (id: {id})")))?;
-    let owner = users::by_id(&ctx.db, workout.user_id)?.ok_or_else(workout_not_found)?;
-    let view = View::load(&ctx.db, ctx.caller.user.as_ref(), &owner)?;
-    if !view.sees(workout.visibility.analysis) {
-        return Err(not_found(format!("workout not found (id: {id})")));
-    }
-    // Computed at upload: a chart never reads the file again.
-    let Some(stored) = stored_points::load(&ctx.db, workout.id)? else {
-        return Err(not_found(format!("no file for this workout (id: {id})")));
-    };
-    let shown = ChartView {
-        sport_id: workout.sport_id,
-        display: view.display(workout.sport_id),
-        hr: view.sees(owner.prefs.hr_visibility),
-        map: view.sees(workout.visibility.map),
-    };
-    let points: Vec<serde_json::Value> = stored.iter().map(|p| chart_point(p, &shown)).collect();
-    Ok(super::ok(json!({ "status": "success", "message": "", "data": { "chart_data": points } })))
 }
 
 /// The caller's own workout for a download (others get FitTrackee's 404).

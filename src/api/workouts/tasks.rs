@@ -4,10 +4,11 @@
 use rouille::Response;
 use serde_json::{Map, Value, json};
 
+use crate::api::users::light_json;
 use crate::api::{Paging, ok, pagination};
 use crate::dates::http_date;
 use crate::http::{self, Ctx, HttpError};
-use crate::store::tasks as stored;
+use crate::store::{tasks as stored, users};
 use crate::workouts::UploadTask;
 use crate::workouts::tasks;
 
@@ -30,6 +31,42 @@ pub fn task_json(task: &UploadTask) -> Value {
         "type": "workouts_archive_upload",
         "updated_at": task.updated_at.map(http_date),
     })
+}
+
+/// `GET /api/users/tasks/queued` (admins): how many tasks of each type
+/// wait; exports are built at once here, so none of them ever waits.
+pub fn queued_counts(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let uploads = stored::queued_count(&ctx.db)?;
+    Ok(ok(json!({ "status": "success", "counts": { "user_data_export": 0, "workouts_archive_upload": uploads } })))
+}
+
+/// `GET /api/users/tasks/queued/<type>` (admins): the waiting tasks with
+/// their users, in FitTrackee's admin shape.
+pub fn queued_list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let paging = Paging::fixed(&http::query(ctx.req), TASKS_PER_PAGE);
+    let (found, total) = match ctx.param(0) {
+        "workouts_archive_upload" => {
+            (stored::queued(&ctx.db, paging.per_page, paging.offset())?, stored::queued_count(&ctx.db)?)
+        }
+        "user_data_export" => (Vec::new(), 0),
+        _ => return Err(HttpError::message(400, "invalid", "invalid task type")),
+    };
+    let admin = ctx.caller.user()?.clone();
+    let mut tasks = Vec::with_capacity(found.len());
+    for task in &found {
+        let owner = users::by_id(&ctx.db, task.user_id)?;
+        tasks.push(json!({
+            "created_at": http_date(task.created_at),
+            "file_size": task.file_size,
+            "files_count": task.entries.len(),
+            "id": task.short_id,
+            "message_id": null,
+            "status": task.status().name(),
+            "type": "workouts_archive_upload",
+            "user": owner.map(|u| light_json(&u, Some(&admin))),
+        }));
+    }
+    Ok(ok(json!({ "status": "success", "queued_tasks": tasks, "pagination": pagination(&paging, total) })))
 }
 
 pub fn list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {

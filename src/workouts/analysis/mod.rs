@@ -258,7 +258,7 @@ mod tests {
         assert_eq!(w.pauses, 120.0);
         assert!((w.ave_speed.unwrap() - 36.0).abs() < 0.5);
         assert_eq!(a.workout.start, 0.0);
-        assert_eq!(a.chart.len(), 13, "the chart has every point of the file");
+        assert_eq!(a.chart.len(), 12, "the chart has every point of its segments");
     }
 
     #[test]

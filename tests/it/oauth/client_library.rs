@@ -15,10 +15,10 @@ use crate::support::browser::{Browser, hidden_field};
 
 /// Stands in for a TLS proxy: the library insists on https endpoints (RFC
 /// 7009 requires it of revocation), the test server speaks plain http.
-struct TlsProxy(ureq::Agent);
+struct TlsProxy(ureq2::Agent);
 
 impl SyncHttpClient for TlsProxy {
-    type Error = HttpClientError<ureq::Error>;
+    type Error = HttpClientError<ureq2::Error>;
 
     fn call(&self, mut request: HttpRequest) -> Result<HttpResponse, Self::Error> {
         let plain = request.uri().to_string().replacen("https://", "http://", 1);
@@ -59,7 +59,7 @@ fn full_flow(auth_type: AuthType) {
     assert_eq!(param(&location, "state").as_deref(), Some(state.secret().as_str()));
     let code = param(&location, "code").unwrap();
 
-    let http = TlsProxy(ureq::AgentBuilder::new().redirects(0).build());
+    let http = TlsProxy(ureq2::AgentBuilder::new().redirects(0).build());
     let tokens = client.exchange_code(AuthorizationCode::new(code)).set_pkce_verifier(verifier).request(&http).unwrap();
     let scopes: Vec<String> = tokens.scopes().unwrap().iter().map(|s| s.to_string()).collect();
     assert_eq!(scopes, vec!["profile:read", "workouts:read"], "the granted scope is the requested one");

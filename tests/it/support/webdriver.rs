@@ -15,7 +15,7 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub struct WebDriver {
     driver: Child,
     session: String,
-    agent: ureq::Agent,
+    agent: ureq2::Agent,
     _profile: tempfile::TempDir,
 }
 
@@ -32,7 +32,7 @@ impl WebDriver {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60)).build();
+        let agent = ureq2::AgentBuilder::new().timeout(Duration::from_secs(60)).build();
         let base = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         while agent.get(&format!("{base}/status")).call().is_err() {
@@ -74,7 +74,7 @@ impl WebDriver {
         };
         match response {
             Ok(response) => Ok(response.into_json::<Value>().map_err(|e| e.to_string())?["value"].clone()),
-            Err(ureq::Error::Status(code, response)) => {
+            Err(ureq2::Error::Status(code, response)) => {
                 Err(format!("{code} {}", response.into_string().unwrap_or_default()))
             }
             Err(e) => Err(e.to_string()),
