@@ -349,6 +349,10 @@ pub fn parse_tile_server_url(value: &str) -> Result<Option<String>, String> {
             return Err(format!("{hint} (with {placeholder} once)"));
         }
     }
+    let host = value.split("://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or("");
+    if host.is_empty() || ["{z}", "{x}", "{y}"].iter().any(|p| host.contains(p)) {
+        return Err(format!("{hint} ({{z}}, {{x}} and {{y}} go in the path)"));
+    }
     let sample = value.replace("{s}", "a").replace("{z}", "1").replace("{x}", "2").replace("{y}", "3");
     let parsed = url::Url::parse(&sample).map_err(|_| hint.to_string())?;
     let plain = !sample.contains(['{', '}', ' ']) && parsed.username().is_empty() && parsed.password().is_none();
@@ -361,6 +365,27 @@ pub fn parse_tile_server_url(value: &str) -> Result<Option<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tile_server_urls_are_patterns_of_one_http_server() {
+        let ok = |url: &str| parse_tile_server_url(url).unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert_eq!(ok(""), None, "maps off");
+        assert_eq!(ok(OSM_TILES).as_deref(), Some(OSM_TILES));
+        assert!(ok("https://{s}.tile.example.org/{z}/{x}/{y}.png").is_some());
+        assert!(ok("https://tiles.example.org/cycle/{z}/{x}/{y}.png?apikey=k").is_some());
+        for wrong in [
+            "tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "ftp://tiles.example/{z}/{x}/{y}.png",
+            "https://tiles.example/{z}/{x}.png",
+            "https://tiles.example/{z}/{z}/{x}/{y}.png",
+            "https://{z}.example/{x}/{y}.png",
+            "https://user:pw@tiles.example/{z}/{x}/{y}.png",
+            "https://tiles.example/{z}/{x}/{y}{r}.png",
+            "https:///{z}/{x}/{y}.png",
+        ] {
+            assert!(parse_tile_server_url(wrong).is_err(), "{wrong}");
+        }
+    }
 
     #[test]
     fn empty_file_gives_the_embedded_defaults() {

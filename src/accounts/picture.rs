@@ -6,9 +6,9 @@ use std::fmt;
 
 use crate::store::{self, Db, users};
 
-/// FitTrackee's picture formats: extension and content type.
-const FORMATS: [(&str, &str); 4] =
-    [("gif", "image/gif"), ("jpeg", "image/jpeg"), ("jpg", "image/jpeg"), ("png", "image/png")];
+/// FitTrackee's picture formats (1.3 added WebP): extension and content type.
+const FORMATS: [(&str, &str); 5] =
+    [("gif", "image/gif"), ("jpeg", "image/jpeg"), ("jpg", "image/jpeg"), ("png", "image/png"), ("webp", "image/webp")];
 
 #[derive(Debug)]
 pub enum PictureError {
@@ -58,12 +58,13 @@ pub fn check(file_name: &str, content: &[u8], max_size: u64) -> Result<&'static 
     if content.len() as u64 > max_size {
         return Err(PictureError::TooLarge { size: content.len() as u64, limit: max_size });
     }
-    let signature: &[&[u8]] = match *content_type {
-        "image/gif" => &[b"GIF87a", b"GIF89a"],
-        "image/png" => &[b"\x89PNG\r\n\x1a\n"],
-        _ => &[b"\xff\xd8\xff"],
+    let starts_right = match *content_type {
+        "image/gif" => content.starts_with(b"GIF87a") || content.starts_with(b"GIF89a"),
+        "image/png" => content.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "image/webp" => content.starts_with(b"RIFF") && content.get(8..12) == Some(b"WEBP"),
+        _ => content.starts_with(b"\xff\xd8\xff"),
     };
-    if !signature.iter().any(|s| content.starts_with(s)) {
+    if !starts_right {
         return Err(PictureError::Invalid);
     }
     Ok(content_type)
@@ -91,6 +92,9 @@ mod tests {
         assert_eq!(check("me.PNG", b"\x89PNG\r\n\x1a\n....", 100).unwrap(), "image/png");
         assert_eq!(check("me.jpg", b"\xff\xd8\xff\xe0", 100).unwrap(), "image/jpeg");
         assert_eq!(check("me.gif", b"GIF89a..", 100).unwrap(), "image/gif");
+        assert_eq!(check("me.webp", b"RIFF\x10\0\0\0WEBPVP8 ", 100).unwrap(), "image/webp");
+        assert!(matches!(check("me.webp", b"RIFF\x10\0\0\0WAVEfmt ", 100), Err(PictureError::Invalid)));
+        assert!(matches!(check("me.jpg", b"\x89PNG\r\n\x1a\n", 100), Err(PictureError::Invalid)));
         assert!(matches!(check("me.svg", b"<svg/>", 100), Err(PictureError::ExtensionNotAllowed)));
         assert!(matches!(check("me.png", b"<script>", 100), Err(PictureError::Invalid)));
         assert!(matches!(check("me.png", &[0x89; 200], 100), Err(PictureError::TooLarge { .. })));

@@ -1,6 +1,6 @@
 //! FitTrackee features this server does not have: following, comments and
-//! likes, notifications, moderation (reports, sanctions, appeals) and
-//! geocoding. Clients call them on every page, so they answer what
+//! likes, notifications, moderation (reports, sanctions, appeals),
+//! geocoding and email. Clients call them on every page, so they answer what
 //! FitTrackee answers for a user with none of them: reads succeed empty
 //! (with pagination), an object named by id does not exist (FitTrackee's
 //! 404 for it), and writes that would create something are refused with a
@@ -198,6 +198,36 @@ pub fn geocode_search(_ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
 
 pub fn geocode_lookup(_ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     Ok(ok(json!({ "status": "success", "location": {} })))
+}
+
+// Email: this server sends none, so FitTrackee's answers without email
+// sending (`is_email_sending_enabled: false` in /api/config).
+
+/// Password reset and confirmation requests: FitTrackee without email
+/// sending has no such route.
+pub fn email_request(_ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    Err(HttpError::not_found("the requested URL was not found on the server"))
+}
+
+/// A new password for a reset token: no token was ever sent.
+pub fn password_update(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    has_fields(ctx, &["password", "token"])?;
+    Err(HttpError::unauthorized("invalid token, please request a new token"))
+}
+
+/// Confirming an account or an email address by a token: none was sent.
+pub fn confirm_by_token(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    has_fields(ctx, &["token"])?;
+    Err(HttpError::invalid_payload())
+}
+
+fn has_fields(ctx: &Ctx<'_>, keys: &[&str]) -> Result<(), HttpError> {
+    let body = ctx.json_body()?;
+    if keys.iter().all(|k| body.get(k).is_some_and(|v| !v.is_null())) {
+        Ok(())
+    } else {
+        Err(HttpError::invalid_payload())
+    }
 }
 
 /// The user's data export (issue 14 builds it): no request yet.

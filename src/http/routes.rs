@@ -43,6 +43,12 @@ pub static ROUTES: &[Route] = &[
     route(POST, "/api/auth/login", Public, api::auth::login),
     route(POST, "/api/auth/logout", Access::first_party().suspended_ok(), api::auth::logout),
     route(GET, "/api/auth/timezones", Public, api::auth::timezones),
+    // Email flows: no email is ever sent here.
+    route(POST, "/api/auth/password/reset-request", Public, not_built::email_request),
+    route(POST, "/api/auth/account/resend-confirmation", Public, not_built::email_request),
+    route(POST, "/api/auth/password/update", Public, not_built::password_update),
+    route(POST, "/api/auth/account/confirm", Public, not_built::confirm_by_token),
+    route(POST, "/api/auth/email/update", Public, not_built::confirm_by_token),
     route(
         POST,
         "/api/auth/account/privacy-policy",

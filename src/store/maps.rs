@@ -12,7 +12,8 @@ pub fn tile(conn: &Connection, key: &str) -> Result<Option<Tile>, Error> {
         .optional()
 }
 
-/// Keeps a tile, then drops the oldest ones beyond `cap` bytes in all.
+/// Keeps a tile, then drops the oldest ones beyond `cap` bytes in all
+/// (a tile kept again is a new row: the newest).
 pub fn keep_tile(conn: &Connection, key: &str, tile: &Tile, cap: u64) -> Result<(), Error> {
     conn.prepare_cached(
         "INSERT OR REPLACE INTO map_tiles (key, content_type, data, fetched_at) VALUES (?1, ?2, ?3, ?4)",
@@ -20,7 +21,7 @@ pub fn keep_tile(conn: &Connection, key: &str, tile: &Tile, cap: u64) -> Result<
     .execute(params![key, tile.content_type, tile.data, tile.fetched_at])?;
     conn.prepare_cached(
         "DELETE FROM map_tiles WHERE key IN (SELECT key FROM (SELECT key, \
-         sum(length(data)) OVER (ORDER BY fetched_at DESC, key) AS kept FROM map_tiles) WHERE kept > ?1)",
+         sum(length(data)) OVER (ORDER BY fetched_at DESC, rowid DESC) AS kept FROM map_tiles) WHERE kept > ?1)",
     )?
     .execute([i64::try_from(cap).unwrap_or(i64::MAX)])?;
     Ok(())

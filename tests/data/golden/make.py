@@ -18,6 +18,7 @@ import json
 import math
 import os
 import random
+import re
 import subprocess
 import sys
 import venv
@@ -26,11 +27,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 TRACKS = os.path.join(ROOT, "tests", "data", "gpx")
 GPXPY = "gpxpy==1.6.2"
+PYTZ = "pytz"
 
 
 def ensure_gpxpy():
     try:
         import gpxpy  # noqa: F401
+        import pytz  # noqa: F401
         return
     except ImportError:
         pass
@@ -38,7 +41,7 @@ def ensure_gpxpy():
     python = os.path.join(env, "bin", "python")
     if not os.path.exists(python):
         venv.create(env, with_pip=True)
-    subprocess.run([python, "-m", "pip", "install", "--quiet", GPXPY], check=True)
+    subprocess.run([python, "-m", "pip", "install", "--quiet", GPXPY, PYTZ], check=True)
     os.execv(python, [python, *sys.argv])
 
 
@@ -119,6 +122,31 @@ def measures(part, threshold, between, sensors):
     return values
 
 
+def chart(segments):
+    """FitTrackee 1.x's stored points (`_process_segment_points`), as the
+    chart rows [segment, meters within it, seconds from the workout's first
+    point, km/h, time]: the chart endpoints are computed from these."""
+    import pytz
+
+    first = segments[0].points[0]
+    rows = []
+    for index, segment in enumerate(segments):
+        previous, meters = None, 0.0
+        for i, point in enumerate(segment.points):
+            if point.elevation and previous and previous.elevation:
+                step = point.distance_3d(previous)
+            else:
+                step = point.distance_2d(previous)
+            meters += step or 0.0
+            speed = 0.0 if i == 0 else segment.get_speed(i)
+            speed = 0.0 if speed is None else round(speed / 1000 * 3600, 2)
+            seconds = point.time_difference(first)
+            time = str(point.time.astimezone(pytz.utc)) if point.time else None
+            rows.append([index, meters, int(seconds) if seconds else 0, speed, time])
+            previous = point
+    return rows
+
+
 def golden(path, threshold):
     import gpxpy
 
@@ -143,7 +171,8 @@ def golden(path, threshold):
         segments.append(measures(segment, threshold, datetime.timedelta(0), sensors))
     workout = measures(track, threshold, between, all_sensors)
     workout["max_speed"] = max([s["max_speed"] for s in segments if s["max_speed"]] or [0.0])
-    return {"workout": workout, "segments": segments}
+    valid = [segment for segment in track.segments if len(segment.points) >= 2]
+    return {"workout": workout, "segments": segments, "chart": chart(valid)}
 
 
 def write_golden():
@@ -154,9 +183,11 @@ def write_golden():
         values = golden(os.path.join(TRACKS, name), threshold)
         out = {"file": name, "what": what, "sport_id": sport_id, "stopped_speed_threshold": threshold,
                "gpxpy": gpxpy.__version__, **values}
+        text = json.dumps(out, indent=2, sort_keys=False)
+        # One chart row per line.
+        text = re.sub(r"\[\s+([^\[\]{}]*?)\s+\]", lambda m: "[" + re.sub(r",\s+", ", ", m.group(1)) + "]", text)
         with open(os.path.join(HERE, name.replace(".gpx", ".json")), "w") as f:
-            json.dump(out, f, indent=2, sort_keys=False)
-            f.write("\n")
+            f.write(text + "\n")
         print(f"{name}: {values['workout']['distance_km']:.3f} km, {values['workout']['duration']} s")
 
 

@@ -7,6 +7,7 @@
 pub mod browser;
 pub mod http;
 pub mod samples;
+pub mod tiles;
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader};

@@ -129,3 +129,62 @@ fn uploads_of_the_golden_files_answer_fittrackees_numbers() {
         assert_eq!(workout["segments"].as_array().unwrap().len(), golden["segments"].as_array().unwrap().len());
     }
 }
+
+/// FitTrackee's `get_chart_data_from_segment_points` over its stored rows:
+/// each segment's kilometres after the rounded total of the ones before;
+/// one segment alone counts its seconds from its own start.
+fn fittrackee_chart(rows: &[Value], only: Option<i64>) -> Vec<(f64, i64, f64, Value)> {
+    let chosen: Vec<&Value> = rows.iter().filter(|r| only.is_none_or(|s| r[0].as_i64() == Some(s))).collect();
+    let first_duration = if only.is_some() { chosen[0][2].as_i64().unwrap() } else { 0 };
+    let (mut total, mut out) = (0.0, Vec::new());
+    for (i, row) in chosen.iter().enumerate() {
+        let distance = python_round(row[1].as_f64().unwrap() / 1000.0 + total);
+        out.push((distance, row[2].as_i64().unwrap() - first_duration, row[3].as_f64().unwrap(), row[4].clone()));
+        if chosen.get(i + 1).is_none_or(|next| next[0] != row[0]) {
+            total = distance;
+        }
+    }
+    out
+}
+
+/// Python's `round(x, 2)`: to the nearest of the exact binary value.
+fn python_round(x: f64) -> f64 {
+    format!("{x:.2}").parse().unwrap()
+}
+
+fn our_chart(server: &Server, token: &str, path: &str) -> Vec<(f64, i64, f64, Value)> {
+    let response = server.get(path).bearer(token).send();
+    assert_eq!(response.status, 200, "{path}: {}", response.text());
+    let points = response.json()["data"]["chart_data"].as_array().unwrap().clone();
+    let number = |p: &Value, key: &str| p[key].as_f64().unwrap_or_else(|| panic!("{path}: {key} in {p}"));
+    points
+        .iter()
+        .map(|p| (number(p, "distance"), p["duration"].as_i64().unwrap(), number(p, "speed"), p["time"].clone()))
+        .collect()
+}
+
+#[test]
+fn chart_data_of_the_golden_files_is_fittrackees_point_for_point() {
+    let server = Server::start();
+    let token = server.user("charts");
+    server.make_admin("charts");
+    let limits = serde_json::json!({"max_single_file_size": 2 * 1024 * 1024});
+    assert_eq!(server.patch("/api/config").bearer(&token).json(&limits).send().status, 200);
+    for (golden, bytes) in goldens() {
+        let name = golden["file"].as_str().unwrap();
+        // Speeds are charted for every sport when the file is a ride.
+        let data = r#"{"sport_id": 1}"#;
+        let response =
+            post_multipart(&server, &token, multipart(&[data_part(data), file_part(name, &bytes)], "\r\n", ""));
+        assert_eq!(response.status, 201, "{name}: {}", response.text());
+        let workout = response.json()["data"]["workouts"][0].clone();
+        let id = workout["id"].as_str().unwrap();
+        let rows = golden["chart"].as_array().unwrap();
+        let ours = our_chart(&server, &token, &format!("/api/workouts/{id}/chart_data"));
+        assert_eq!(ours, fittrackee_chart(rows, None), "{name}");
+        for (index, segment) in workout["segments"].as_array().unwrap().iter().enumerate() {
+            let path = format!("/api/workouts/{id}/chart_data/segment/{}", segment["segment_id"].as_str().unwrap());
+            assert_eq!(our_chart(&server, &token, &path), fittrackee_chart(rows, Some(index as i64)), "{name} {index}");
+        }
+    }
+}

@@ -7,8 +7,10 @@ mod formats;
 mod golden;
 mod list;
 mod manual;
+mod maps;
 mod page;
 mod records;
+mod tiles;
 mod upload;
 
 use serde_json::{Value, json};
