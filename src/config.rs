@@ -47,8 +47,9 @@ pub struct MapsConfig {
     /// Seconds a kept tile is served before it is fetched again (a stale
     /// tile is still served when the tile server cannot be reached).
     pub tile_cache_lifetime: i64,
-    /// Tile fetches at once; further requests are answered from the cache
-    /// or refused, so that a slow tile server holds at most this many workers.
+    /// Tile fetches at once; twice as many further requests wait briefly
+    /// for their turn, the rest are answered from the cache or refused, so
+    /// that a slow tile server holds a bounded share of the workers.
     pub tile_fetches: usize,
 }
 

@@ -1,8 +1,9 @@
-//! A fixed number of slots, taken without waiting: how many workers may be
-//! busy with one kind of slow work (streaming a large body, fetching a map
-//! tile) while the others stay free for everything else.
+//! A fixed number of slots: how many workers may be busy with one kind of
+//! slow work (streaming a large body, fetching a map tile) while the others
+//! stay free for everything else.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 pub struct Slots {
     capacity: usize,
@@ -26,6 +27,24 @@ impl Slots {
             .ok()
             .map(|_| Slot { slots: self })
     }
+
+    /// A slot, waiting up to `patience` for one when all are taken, if one
+    /// of the `queue`'s places is free: the waiting is bounded in time and
+    /// in workers too. Few wait, briefly, so they poll.
+    pub fn take_waiting(&self, queue: &Slots, patience: Duration) -> Option<Slot<'_>> {
+        if let Some(slot) = self.take() {
+            return Some(slot);
+        }
+        let _place = queue.take()?;
+        let deadline = Instant::now() + patience;
+        while Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+            if let Some(slot) = self.take() {
+                return Some(slot);
+            }
+        }
+        None
+    }
 }
 
 impl Drop for Slot<'_> {
@@ -47,6 +66,22 @@ mod tests {
         drop(a);
         assert!(slots.take().is_some());
         assert!(Slots::new(0).take().is_some(), "at least one");
+    }
+
+    #[test]
+    fn a_waiter_gets_a_freed_slot_and_the_queue_is_bounded() {
+        let (slots, queue) = (Slots::new(1), Slots::new(1));
+        let held = slots.take().unwrap();
+        assert!(slots.take_waiting(&queue, Duration::from_millis(20)).is_none(), "patience runs out");
+        std::thread::scope(|scope| {
+            let waiter = scope.spawn(|| slots.take_waiting(&queue, Duration::from_secs(5)).is_some());
+            std::thread::sleep(Duration::from_millis(50));
+            let started = Instant::now();
+            assert!(slots.take_waiting(&queue, Duration::from_secs(5)).is_none(), "the queue is full");
+            assert!(started.elapsed() < Duration::from_secs(1), "refused at once");
+            drop(held);
+            assert!(waiter.join().unwrap(), "the waiter got the slot");
+        });
     }
 
     #[test]

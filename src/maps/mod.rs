@@ -3,9 +3,11 @@
 //! workouts' map thumbnails drawn over those tiles.
 //!
 //! A slow or dead tile server costs little: at most `tile_fetches` workers
-//! wait on it at once (the rest answer from the cache or refuse at once),
-//! every fetch is bounded in time and size, and kept tiles are served,
-//! however old, when the tile server cannot be reached.
+//! wait on it at once, twice as many more wait their turn (a map in a
+//! browser asks six tiles at once) for at most `FETCH_PATIENCE`, the rest
+//! answer from the cache or refuse at once; every fetch is bounded in time
+//! and size, and kept tiles are served, however old, when the tile server
+//! cannot be reached.
 
 mod fetch;
 pub mod model;
@@ -26,6 +28,9 @@ use tile::TileAddress;
 
 /// The longest a thumbnail waits for its tiles before it is drawn without
 /// the missing ones (and not kept, so that the next request tries again).
+/// How long a tile request waits for a fetch slot: a healthy tile server
+/// frees one in a fraction of this, a slow one is not waited for.
+const FETCH_PATIENCE: Duration = Duration::from_millis(1500);
 const THUMBNAIL_DEADLINE: Duration = Duration::from_secs(15);
 
 #[derive(Debug)]
@@ -68,6 +73,7 @@ pub struct Maps {
     lifetime: i64,
     fetcher: Fetcher,
     fetches: Slots,
+    fetch_queue: Slots,
     /// Whether the last fetch worked: a failure is logged once, not per tile.
     reachable: AtomicBool,
 }
@@ -80,6 +86,7 @@ impl Maps {
             lifetime: config.tile_cache_lifetime,
             fetcher: Fetcher::new(user_agent),
             fetches: Slots::new(config.tile_fetches),
+            fetch_queue: Slots::new(2 * config.tile_fetches),
             reachable: AtomicBool::new(true),
         }
     }
@@ -97,7 +104,8 @@ impl Maps {
         if let Some(tile) = old.as_ref().filter(|t| now - t.fetched_at < self.lifetime) {
             return Ok(tile.clone());
         }
-        let Some(_slot) = self.fetches.take() else { return old.ok_or(MapError::Busy) };
+        let turn = self.fetches.take_waiting(&self.fetch_queue, FETCH_PATIENCE);
+        let Some(_slot) = turn else { return old.ok_or(MapError::Busy) };
         match self.fetcher.fetch(&address.url(pattern), now) {
             Ok(tile) => {
                 self.reachable.store(true, Ordering::Relaxed);

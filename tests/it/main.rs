@@ -10,6 +10,7 @@ mod cli;
 mod config;
 mod coverage;
 mod errors;
+mod fittrackee_client;
 mod guard;
 mod load;
 mod oauth;

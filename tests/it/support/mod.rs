@@ -8,6 +8,7 @@ pub mod browser;
 pub mod http;
 pub mod samples;
 pub mod tiles;
+pub mod web_client;
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader};

@@ -133,6 +133,33 @@ impl WebDriver {
         self.call("POST", &format!("/element/{element}/click"), Some(json!({})));
     }
 
+    /// Runs `script` in the page; returns what it returns.
+    pub fn execute(&self, script: &str) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": [] })))
+    }
+
+    /// Waits (up to `seconds`) until `script` returns true.
+    pub fn wait_until(&self, seconds: u64, script: &str) {
+        let started = Instant::now();
+        while self.execute(script) != json!(true) {
+            assert!(started.elapsed() < Duration::from_secs(seconds), "never true: {script}\n{}", self.source());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn window_size(&self, width: u32, height: u32) {
+        self.call("POST", "/window/rect", Some(json!({ "width": width, "height": height })));
+    }
+
+    /// Saves a PNG of the viewport.
+    pub fn screenshot(&self, path: &std::path::Path) {
+        use base64::Engine;
+        let data = self.call("GET", "/screenshot", None);
+        let png = base64::engine::general_purpose::STANDARD.decode(data.as_str().unwrap_or_default()).unwrap();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, png).unwrap();
+    }
+
     pub fn text(&self, css: &str) -> String {
         let element = self.find(css);
         self.call("GET", &format!("/element/{element}/text"), None).as_str().unwrap_or_default().to_string()

@@ -3,7 +3,7 @@
 mod archives;
 mod crud;
 mod equipment;
-mod formats;
+pub mod formats;
 mod golden;
 mod list;
 mod manual;

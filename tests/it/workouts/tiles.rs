@@ -131,16 +131,19 @@ fn the_cache_keeps_the_newest_tiles_within_its_size() {
 }
 
 #[test]
-fn a_slow_tile_server_holds_no_more_workers_than_tile_fetches() {
+fn a_slow_tile_server_holds_a_bounded_share_of_the_workers_briefly() {
     let tiles = TileServer::start();
     tiles.behave(Behaviour::Slow(Duration::from_secs(2)));
     let server = Server::start_with(&tiles.config("tile_fetches = 1"));
     let started = Instant::now();
-    let answers: Vec<u16> = std::thread::scope(|scope| {
+    let answers: Vec<(u16, Duration)> = std::thread::scope(|scope| {
         let waiting: Vec<_> = (0..6)
             .map(|x| {
                 let server = &server;
-                scope.spawn(move || tile(server, &format!("a/8/{x}/0.png")).status)
+                scope.spawn(move || {
+                    let asked = Instant::now();
+                    (tile(server, &format!("a/8/{x}/0.png")).status, asked.elapsed())
+                })
             })
             .collect();
         std::thread::sleep(Duration::from_millis(300));
@@ -150,11 +153,33 @@ fn a_slow_tile_server_holds_no_more_workers_than_tile_fetches() {
         waiting.into_iter().map(|t| t.join().unwrap()).collect()
     });
     assert_eq!(tiles.most_at_once(), 1, "one fetch at a time");
-    assert_eq!(answers.iter().filter(|&&s| s == 200).count(), 1, "{answers:?}");
-    assert_eq!(answers.iter().filter(|&&s| s == 503).count(), 5, "the others are refused at once: {answers:?}");
+    let refused = |waited: fn(&Duration) -> bool| answers.iter().filter(|(s, d)| *s == 503 && waited(d)).count();
+    assert_eq!(answers.iter().filter(|(s, _)| *s == 200).count(), 1, "{answers:?}");
+    assert_eq!(refused(|d| d.as_millis() < 500), 3, "refused at once: {answers:?}");
+    assert_eq!(refused(|d| (1400..1900).contains(&d.as_millis())), 2, "two waited their turn: {answers:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
     let busy = tile(&server, "a/8/9/0.png");
     assert_eq!(busy.status, 200, "a free slot again");
+}
+
+#[test]
+fn a_map_in_a_browser_gets_all_its_tiles_though_it_asks_six_at_once() {
+    let tiles = TileServer::start();
+    tiles.behave(Behaviour::Slow(Duration::from_millis(50)));
+    let server = Server::start_with(&tiles.config(""));
+    let answers: Vec<u16> = std::thread::scope(|scope| {
+        let browser_connections: Vec<_> = (0..6)
+            .map(|connection| {
+                let server = &server;
+                scope.spawn(move || {
+                    (0..4).map(|n| tile(server, &format!("a/9/{connection}/{n}.png")).status).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        browser_connections.into_iter().flat_map(|c| c.join().unwrap()).collect::<Vec<_>>()
+    });
+    assert_eq!(answers, vec![200; 24]);
+    assert!(tiles.most_at_once() <= 2, "never more than tile_fetches at the tile server");
 }
 
 #[test]
