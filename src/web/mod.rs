@@ -5,6 +5,7 @@ pub mod apps;
 pub mod auth;
 pub mod consent;
 pub mod profile;
+pub mod svg;
 pub mod workouts;
 
 use maud::{DOCTYPE, Markup, html};

@@ -1,0 +1,78 @@
+//! Pictures as SVG, drawn on the server: line charts, stacked bar charts
+//! and routes. No script, no fonts, no external reference: each picture is
+//! a few kilobytes of markup with its own `<title>` and `<desc>`.
+
+mod bars;
+mod chart;
+mod route;
+pub mod scale;
+pub mod simplify;
+
+pub use bars::{Bars, Stack, bar_chart};
+pub use chart::{Axis, LineChart, line_chart};
+pub use route::route_map;
+
+use std::fmt::Write;
+
+/// How an axis writes its values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ticks {
+    /// Plain numbers.
+    Number,
+    /// Seconds, written `h:mm` or `m:ss`, on steps of round minutes.
+    Clock,
+}
+
+impl Ticks {
+    /// Round values covering the domain, and the label of each.
+    pub fn over(self, lo: f64, hi: f64, count: usize) -> Vec<(f64, String)> {
+        match self {
+            Ticks::Number => {
+                let ticks = scale::ticks(lo, hi, count);
+                let step = ticks.get(1).map_or(1.0, |t| t - ticks[0]);
+                ticks.into_iter().map(|t| (t, scale::label(t, step))).collect()
+            }
+            Ticks::Clock => {
+                let unit = if hi - lo > 2.0 * 3600.0 { 3600.0 } else { 60.0 };
+                let ticks = scale::ticks(lo / unit, hi / unit, count);
+                ticks.into_iter().map(|t| (t * unit, clock(t * unit))).collect()
+            }
+        }
+    }
+}
+
+/// Seconds as `h:mm:ss`, or `m:ss` under an hour.
+pub fn clock(seconds: f64) -> String {
+    let total = seconds.max(0.0).round() as i64;
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
+}
+
+/// An SVG path through runs of points (one `M` per run), one decimal each.
+pub fn path_data(runs: &[Vec<(f64, f64)>]) -> String {
+    let mut d = String::new();
+    for run in runs.iter().filter(|r| !r.is_empty()) {
+        for (i, (x, y)) in run.iter().enumerate() {
+            let _ = write!(d, "{}{:.1} {:.1}", if i == 0 { "M" } else { "L" }, x, y);
+        }
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clocks_and_paths() {
+        assert_eq!((clock(59.6), clock(330.0), clock(3725.0)), ("1:00".into(), "5:30".into(), "1:02:05".into()));
+        assert_eq!(path_data(&[vec![(0.0, 1.25), (2.0, 3.0)], vec![], vec![(5.0, 5.0)]]), "M0.0 1.2L2.0 3.0M5.0 5.0");
+        let hours = Ticks::Clock.over(0.0, 5.0 * 3600.0, 5);
+        assert_eq!(
+            hours.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>(),
+            ["0:00", "1:00:00", "2:00:00", "3:00:00", "4:00:00", "5:00:00"]
+        );
+        let minutes = Ticks::Clock.over(0.0, 1500.0, 5);
+        assert_eq!(minutes[1], (300.0, "5:00".to_string()));
+    }
+}
