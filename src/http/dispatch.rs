@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use rouille::{Request, Response};
 
+use super::access::Access;
 use super::context::Ctx;
 use super::routes::{self, Match};
 use super::{HttpError, guard, headers, is_api_path};
@@ -39,12 +40,14 @@ fn safe_headers(response: Response, api: bool) -> Response {
     };
     log::security("unsafe_header", &[("header", name), ("value", value)]);
     let error = HttpError::bad_request("the request cannot be answered: it puts control characters in a header");
-    if api { error.into_response() } else { web::error_response(error) }
+    if api { error.into_response() } else { web::error_response(error, &web::Header::visitor()) }
 }
 
 fn dispatch(app: &App, req: &Request, path: &str) -> Response {
     let api = is_api_path(path);
-    let refuse = |error: HttpError| if api { error.into_response() } else { web::error_response(error) };
+    let refuse = |error: HttpError| {
+        if api { error.into_response() } else { web::error_response(error, &web::Header::visitor()) }
+    };
     match routes::find(req.method(), path) {
         Match::Found(route, params) => {
             let db = match app.store.conn() {
@@ -53,7 +56,11 @@ fn dispatch(app: &App, req: &Request, path: &str) -> Response {
             };
             let mut ctx = Ctx::new(app, req, db, params, crate::clock::now());
             let result = guard::admit(&mut ctx, route.access).and_then(|()| (route.handler)(&mut ctx));
-            let response = result.unwrap_or_else(refuse);
+            let response = match result {
+                Ok(response) => response,
+                Err(error) if api => error.into_response(),
+                Err(error) => web::error_response(error, &web::Header::of(&ctx)),
+            };
             ctx.cookies
                 .into_iter()
                 .fold(response, |response, cookie| response.with_additional_header("Set-Cookie", cookie))
@@ -65,8 +72,22 @@ fn dispatch(app: &App, req: &Request, path: &str) -> Response {
                     .with_header("Allow", allow),
             )
         }
+        Match::NotFound if !api => page_not_found(app, req),
         Match::NotFound => refuse(HttpError::not_found("the requested URL was not found on the server")),
     }
+}
+
+/// A page that does not exist, with the header of whoever asked.
+fn page_not_found(app: &App, req: &Request) -> Response {
+    let error = HttpError::not_found("There is no page at this address.");
+    let Ok(db) = app.store.conn() else { return web::error_response(error, &web::Header::visitor()) };
+    let mut ctx = Ctx::new(app, req, db, Vec::new(), crate::clock::now());
+    let header = match guard::admit(&mut ctx, Access::open_page()) {
+        Ok(()) => web::Header::of(&ctx),
+        Err(_) => web::Header::visitor(),
+    };
+    let response = web::error_response(error, &header);
+    ctx.cookies.into_iter().fold(response, |response, cookie| response.with_additional_header("Set-Cookie", cookie))
 }
 
 /// Headers every answer carries: no framing, no sniffing, no referrer, and

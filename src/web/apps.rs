@@ -87,7 +87,7 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
             }
         }
     };
-    Ok(html_response(200, page("Apps", Some(&user), markup)))
+    Ok(html_response(200, page(ctx, "Apps", markup)))
 }
 
 #[derive(Default)]
@@ -142,8 +142,7 @@ fn form(ctx: &Ctx<'_>, draft: &Draft, error: Option<&str>) -> Markup {
 }
 
 pub fn new_form(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    let user = ctx.caller.user()?.clone();
-    Ok(html_response(200, page("Register an app", Some(&user), form(ctx, &Draft::default(), None))))
+    Ok(html_response(200, page(ctx, "Register an app", form(ctx, &Draft::default(), None))))
 }
 
 pub fn create(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
@@ -179,7 +178,7 @@ pub fn create(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         Ok(registered) => registered,
         Err(e) => {
             let message = registration_error(e).text();
-            return Ok(html_response(400, page("Register an app", Some(&user), form(ctx, &draft, Some(&message)))));
+            return Ok(html_response(400, page(ctx, "Register an app", form(ctx, &draft, Some(&message)))));
         }
     };
     let client = &registered.client;
@@ -201,7 +200,7 @@ pub fn create(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         }
         p { a href={ "/profile/apps/" (client.id) } { "Go to the app" } }
     };
-    Ok(html_response(200, page("App registered", Some(&user), markup)))
+    Ok(html_response(200, page(ctx, "App registered", markup)))
 }
 
 fn own_app(ctx: &Ctx<'_>) -> Result<Client, HttpError> {
@@ -212,7 +211,6 @@ fn own_app(ctx: &Ctx<'_>) -> Result<Client, HttpError> {
 }
 
 pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    let user = ctx.caller.user()?.clone();
     let app = own_app(ctx)?;
     let revoked = http::query(ctx.req).text("done") == Some("revoked");
     let markup = html! {
@@ -234,11 +232,10 @@ pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
             a.button.secondary href={ "/profile/apps/" (app.id) "/delete" } { "Delete" }
         }
     };
-    Ok(html_response(200, page(&app.name, Some(&user), markup)))
+    Ok(html_response(200, page(ctx, &app.name, markup)))
 }
 
 fn confirm(ctx: &Ctx<'_>, app: &Client, action: &str, question: &str, button: &str) -> Result<Response, HttpError> {
-    let user = ctx.caller.user()?.clone();
     let markup = html! {
         h1 { (question) }
         form method="post" action={ "/profile/apps/" (app.id) "/" (action) } {
@@ -249,7 +246,7 @@ fn confirm(ctx: &Ctx<'_>, app: &Client, action: &str, question: &str, button: &s
             }
         }
     };
-    Ok(html_response(200, page(question, Some(&user), markup)))
+    Ok(html_response(200, page(ctx, question, markup)))
 }
 
 pub fn confirm_revoke(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {

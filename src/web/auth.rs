@@ -18,13 +18,29 @@ pub fn login_page(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         return Ok(see_other(return_path(Some(from))));
     }
     let notice = query.text("registered").map(|_| "Registration done: you can sign in.");
-    Ok(html_response(200, login_markup(ctx, from, notice, None)))
+    Ok(html_response(200, login_markup(ctx, from, "", notice, None)))
 }
 
-fn login_markup(ctx: &Ctx<'_>, from: &str, notice: Option<&str>, error: Option<&str>) -> Markup {
+/// When a throttled sign-in may be tried again, in words.
+fn try_again(refused: &HttpError) -> String {
+    let seconds: i64 = refused
+        .headers
+        .iter()
+        .find(|(name, _)| *name == "Retry-After")
+        .and_then(|(_, value)| value.parse().ok())
+        .unwrap_or(60);
+    let wait = match seconds {
+        ..=59 => format!("{seconds} seconds"),
+        60..=119 => "a minute".to_string(),
+        _ => format!("{} minutes", (seconds + 59) / 60),
+    };
+    format!("Too many attempts: try again in {wait}.")
+}
+
+fn login_markup(ctx: &Ctx<'_>, from: &str, email: &str, notice: Option<&str>, error: Option<&str>) -> Markup {
     page(
+        ctx,
         "Sign in",
-        None,
         html! {
             h1 { "Sign in" }
             @if let Some(notice) = notice { p.notice { (notice) } }
@@ -32,7 +48,7 @@ fn login_markup(ctx: &Ctx<'_>, from: &str, notice: Option<&str>, error: Option<&
             form method="post" action="/login" {
                 (csrf_field(ctx))
                 input type="hidden" name="from" value=(from);
-                label { "Email" input type="email" name="email" required autocomplete="username"; }
+                label { "Email" input type="email" name="email" required autocomplete="username" value=(email); }
                 label { "Password" input type="password" name="password" required autocomplete="current-password"; }
                 button type="submit" { "Sign in" }
             }
@@ -49,7 +65,8 @@ pub fn login(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         Ok(attempt) => attempt,
         Err(refused) => {
             // The form again, with the refusal's message and headers (Retry-After…).
-            let page = html_response(refused.status, login_markup(ctx, &from, None, Some(&refused.text())));
+            let page =
+                html_response(refused.status, login_markup(ctx, &from, &email, None, Some(&try_again(&refused))));
             return Ok(refused
                 .headers
                 .into_iter()
@@ -58,7 +75,8 @@ pub fn login(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     };
     let Some(user_id) = accounts::check_credentials(&ctx.db, &ctx.app.hasher, &email, &password)? else {
         attempt.failed();
-        return Ok(html_response(401, login_markup(ctx, &from, None, Some("invalid credentials"))));
+        let wrong = "The email or the password is wrong: check both and try again.";
+        return Ok(html_response(401, login_markup(ctx, &from, &email, None, Some(wrong))));
     };
     attempt.succeeded();
     ctx.remember_device(&email);
@@ -81,8 +99,8 @@ struct Fields {
 
 fn register_markup(ctx: &Ctx<'_>, from: &str, fields: &Fields, error: Option<&str>) -> Markup {
     page(
+        ctx,
         "Register",
-        None,
         html! {
             h1 { "Create an account" }
             @if let Some(error) = error {
@@ -126,8 +144,8 @@ pub fn register(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
 
 pub fn logout_page(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let markup = page(
+        ctx,
         "Sign out",
-        ctx.caller.user.as_ref(),
         html! {
             h1 { "Sign out" }
             form method="post" action="/logout" {
@@ -144,7 +162,7 @@ pub fn logout(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         ctx.db.write(|tx| sessions::delete(tx, session_id))?;
     }
     ctx.set_session_cookie(crate::crypto::random_secret());
-    Ok(see_other("/login"))
+    Ok(super::done("/login", "signed-out"))
 }
 
 pub fn urlencode(value: &str) -> String {

@@ -30,7 +30,7 @@ pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     };
     let user = ctx.caller.user()?.clone();
     let markup = consent_markup(ctx, &authorization, &user.username);
-    Ok(html_response(200, page("Authorize an app", Some(&user), markup)))
+    Ok(html_response(200, page(ctx, "Authorize an app", markup)))
 }
 
 fn consent_markup(ctx: &Ctx<'_>, auth: &Authorization, username: &str) -> maud::Markup {
@@ -109,5 +109,5 @@ fn refusal_error(ctx: &Ctx<'_>, refusal: &Refusal, redirect: u16) -> HttpError {
         }
         p { "Nothing was sent to the app. If you develop it, register the exact redirect URI it sends (for loopback IP addresses any port matches)." }
     };
-    HttpError::page(400, page("Authorization error", ctx.caller.user.as_ref(), markup).into_string())
+    HttpError::page(400, page(ctx, "Authorization error", markup).into_string())
 }

@@ -4,15 +4,20 @@
 pub mod apps;
 pub mod auth;
 pub mod consent;
+pub mod dashboard;
+pub mod me;
+pub mod notices;
 pub mod profile;
+pub mod records;
 pub mod svg;
+pub mod units;
 pub mod workouts;
 
 use maud::{DOCTYPE, Markup, html};
 use rouille::Response;
 
-use crate::accounts::user::AuthUser;
-use crate::http::{Ctx, HttpError};
+use crate::accounts::user::{AuthUser, Role};
+use crate::http::{self, Ctx, HttpError};
 
 const STYLESHEET: &str = include_str!("../../static/style.css");
 
@@ -20,17 +25,63 @@ pub fn stylesheet(_ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     Ok(Response::from_data("text/css; charset=utf-8", STYLESHEET).with_public_cache(86_400))
 }
 
-/// `/` leads to the profile (or to the login page for visitors).
+/// `/`: the dashboard, or the sign-in page for visitors.
 pub fn home(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    Ok(see_other(if ctx.caller.user.is_some() { "/profile" } else { "/login" }))
+    if ctx.caller.user.is_some() { dashboard::show(ctx) } else { Ok(see_other("/login")) }
 }
 
 pub fn see_other(location: &str) -> Response {
     Response::redirect_303(location.to_string())
 }
 
-/// A whole page around `content`.
-pub fn page(title: &str, user: Option<&AuthUser>, content: Markup) -> Markup {
+/// `location` with a notice of what was just done (see `notices`).
+pub fn done(location: &str, what: &str) -> Response {
+    let joiner = if location.contains('?') { '&' } else { '?' };
+    see_other(&format!("{location}{joiner}done={what}"))
+}
+
+/// Who the header is for: the signed-in user (with the token of the
+/// sign-out form), else a visitor.
+pub struct Header {
+    user: Option<AuthUser>,
+    csrf: String,
+    path: String,
+    notice: Option<&'static str>,
+}
+
+impl Header {
+    pub fn of(ctx: &Ctx<'_>) -> Header {
+        let path = ctx.req.url();
+        let notice = http::query(ctx.req).text("done").and_then(notices::message);
+        Header { user: ctx.caller.user.clone(), csrf: ctx.csrf_token(), path, notice }
+    }
+
+    pub fn visitor() -> Header {
+        Header { user: None, csrf: String::new(), path: String::new(), notice: None }
+    }
+}
+
+/// A whole page around `content`, for the caller of `ctx`.
+pub fn page(ctx: &Ctx<'_>, title: &str, content: Markup) -> Markup {
+    layout(&Header::of(ctx), title, content)
+}
+
+/// The sections of the header, for signed-in users.
+const SECTIONS: &[(&str, &str)] = &[
+    ("/", "Dashboard"),
+    ("/workouts", "Workouts"),
+    ("/statistics", "Statistics"),
+    ("/records", "Records"),
+    ("/equipment", "Equipment"),
+    ("/profile", "Settings"),
+];
+
+fn nav_link(header: &Header, href: &str, label: &str) -> Markup {
+    let current = if href == "/" { header.path == "/" } else { header.path.starts_with(href) };
+    html! { a href=(href) aria-current=[current.then_some("page")] { (label) } }
+}
+
+pub fn layout(header: &Header, title: &str, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -43,17 +94,28 @@ pub fn page(title: &str, user: Option<&AuthUser>, content: Markup) -> Markup {
             body {
                 header.top {
                     a.brand href="/" { "FitTrackee" }
-                    nav {
-                        @if let Some(user) = user {
-                            a href="/profile" { (user.username) }
-                            a href="/logout" { "Sign out" }
+                    nav aria-label="Main" {
+                        @if let Some(user) = &header.user {
+                            @for (href, label) in SECTIONS { (nav_link(header, href, label)) }
+                            @if user.role >= Role::Admin { (nav_link(header, "/admin", "Admin")) }
+                            span.who { "Signed in as " strong { (user.username) } }
+                            form.inline method="post" action="/logout" {
+                                input type="hidden" name=(crate::http::CSRF_FIELD) value=(header.csrf);
+                                button.link type="submit" { "Sign out" }
+                            }
                         } @else {
                             a href="/login" { "Sign in" }
                             a href="/register" { "Register" }
                         }
                     }
                 }
-                main { (content) }
+                main {
+                    @if let Some(notice) = header.notice { p.notice role="status" { (notice) } }
+                    (content)
+                }
+                footer {
+                    a href="/about" { "About" } " · " a href="/privacy-policy" { "Privacy policy" }
+                }
             }
         }
     }
@@ -63,13 +125,27 @@ pub fn html_response(status: u16, markup: Markup) -> Response {
     Response::html(markup.into_string()).with_status_code(status)
 }
 
+/// A sport's colour as a small disc (an SVG attribute: the CSP allows no
+/// inline style).
+pub fn dot(color: &str) -> Markup {
+    html! {
+        svg.dot width="10" height="10" viewBox="0 0 10 10" aria-hidden="true" { circle cx="5" cy="5" r="5" fill=(color) {} }
+    }
+}
+
+/// "1 workout", "3 workouts".
+pub fn plural(count: i64, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
+
 /// The CSRF field every form carries.
 pub fn csrf_field(ctx: &Ctx<'_>) -> Markup {
     html! { input type="hidden" name=(crate::http::CSRF_FIELD) value=(ctx.csrf_token()); }
 }
 
-/// Errors on pages: redirects pass through, the rest become a small page.
-pub fn error_response(error: HttpError) -> Response {
+/// Errors on pages: redirects pass through, the rest become a small page
+/// with the header of whoever asked.
+pub fn error_response(error: HttpError, header: &Header) -> Response {
     if error.is_redirect() {
         let mut response = Response::empty_204().with_status_code(error.status);
         for (name, value) in error.headers {
@@ -81,11 +157,18 @@ pub fn error_response(error: HttpError) -> Response {
         return Response::html(html).with_status_code(error.status);
     }
     let message = error.text();
-    let markup = page(
-        "Error",
-        None,
+    let heading = match error.status {
+        404 => "Not found",
+        403 => "Not allowed",
+        429 => "Too many attempts",
+        s if s >= 500 => "Something went wrong here",
+        _ => "This cannot be done",
+    };
+    let markup = layout(
+        header,
+        heading,
         html! {
-            h1 { "Something went wrong" }
+            h1 { (heading) }
             p.error { (message) }
             p { a href="/" { "Back to FitTrackee" } }
         },
@@ -99,7 +182,7 @@ mod tests {
 
     #[test]
     fn user_data_is_escaped() {
-        let markup = page("<t>", None, html! { p { ("<script>alert(1)</script>") } }).into_string();
+        let markup = layout(&Header::visitor(), "<t>", html! { p { ("<script>alert(1)</script>") } }).into_string();
         assert!(!markup.contains("<script>"));
         assert!(markup.contains("&lt;script&gt;"));
     }

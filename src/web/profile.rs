@@ -15,7 +15,6 @@ use crate::store::users;
 #[derive(Clone, Copy, PartialEq)]
 pub enum Tab {
     Profile,
-    Workouts,
     Apps,
 }
 
@@ -24,7 +23,6 @@ pub fn tabs(active: Tab) -> Markup {
     html! {
         nav.tabs {
             a class=(class(Tab::Profile)) href="/profile" { "Profile" }
-            a class=(class(Tab::Workouts)) href="/profile/workouts" { "Workouts" }
             a class=(class(Tab::Apps)) href="/profile/apps" { "Apps" }
         }
     }
@@ -37,10 +35,10 @@ fn current_user(ctx: &Ctx<'_>) -> Result<(AuthUser, User), HttpError> {
 }
 
 pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    let (auth, user) = current_user(ctx)?;
+    let (_, user) = current_user(ctx)?;
     let saved = http::query(ctx.req).text("saved").is_some();
     let form = ProfileForm::stored(&user);
-    Ok(html_response(200, page("Profile", Some(&auth), profile_markup(ctx, &user, &form, saved, None))))
+    Ok(html_response(200, page(ctx, "Profile", profile_markup(ctx, &user, &form, saved, None))))
 }
 
 /// What the form shows: what was just submitted, else what is stored.
@@ -142,7 +140,7 @@ pub fn save(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         Ok(valid) => valid,
         Err(error) => {
             let markup = profile_markup(ctx, &user, &form, false, Some(&error));
-            return Ok(html_response(400, page("Profile", Some(&auth), markup)));
+            return Ok(html_response(400, page(ctx, "Profile", markup)));
         }
     };
     update_profile_and_preferences(&mut ctx.db, auth.id, &fields, &preferences)?;

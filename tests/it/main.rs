@@ -15,6 +15,7 @@ mod guard;
 mod load;
 mod oauth;
 mod pages;
+mod pages_browser;
 mod pictures;
 mod profile;
 mod security;

@@ -93,7 +93,8 @@ fn signing_in_replaces_the_cookie_and_returns_to_the_page_asked_for() {
     let page = other.get("/login");
     let refused = other.post("/login", &page, &[("email", "pat@example.org"), ("password", "nope nope")]);
     assert_eq!(refused.status, 401);
-    assert!(refused.text().contains("invalid credentials"));
+    assert!(refused.text().contains("The email or the password is wrong"), "{}", refused.text());
+    assert!(refused.text().contains("value=\"pat@example.org\""), "the email stays typed");
 }
 
 #[test]
@@ -119,7 +120,8 @@ fn sign_out_ends_the_browser_session() {
     let page = browser.get("/logout");
     assert_eq!(page.status, 200);
     let out = browser.post("/logout", &page, &[]);
-    assert_eq!((out.status, out.header("Location")), (303, Some("/login")));
+    assert_eq!((out.status, out.header("Location")), (303, Some("/login?done=signed-out")));
+    assert!(browser.get("/login?done=signed-out").text().contains("You are signed out."));
     assert_eq!(browser.get("/profile").status, 303);
     let sessions: i64 = server.db().query_row("SELECT count(*) FROM sessions", [], |r| r.get(0)).unwrap();
     assert_eq!(sessions, 0);

@@ -44,7 +44,8 @@ fn an_account_under_attack_is_refused_even_the_right_password_and_others_are_not
     let page = browser.get("/login");
     let answer = browser.post("/login", &page, &[("email", "ada@example.org"), ("password", PASSWORD)]);
     assert_eq!(answer.status, 429);
-    assert!(answer.text().contains("rate limit exceeded (10 per 5 minute)"), "{}", answer.text());
+    assert!(answer.text().contains("Too many attempts: try again in 5 minutes."), "{}", answer.text());
+    assert!(answer.text().contains("value=\"ada@example.org\""), "the email stays typed");
     assert!(answer.header("Retry-After").is_some());
 }
 

@@ -68,7 +68,7 @@ pub fn pace(speed: Option<f64>) -> Value {
 }
 
 /// Steps per minute: files count one foot.
-fn cadence_factor(sport_id: i64) -> Option<f64> {
+pub fn cadence_factor(sport_id: i64) -> Option<f64> {
     info(sport_id).cadence.map(|c| if c == Cadence::Spm { 2.0 } else { 1.0 })
 }
 
@@ -107,14 +107,19 @@ pub fn measures_json(m: &Measures, sport_id: i64, view: &View<'_>, force_speed: 
 }
 
 /// FitTrackee's record object; `None` when the sport's display hides it.
+/// Whether a record is shown for a sport the owner shows this way (no
+/// ascent where elevation means nothing, speeds or paces as chosen).
+pub fn record_shown(record: &Record, display: SpeedDisplay) -> bool {
+    match record.record_type {
+        RecordType::HA => info(record.sport_id).elevation,
+        RecordType::AS | RecordType::MS => display.shows_speed(),
+        RecordType::AP | RecordType::BP => display.shows_pace(),
+        RecordType::FD | RecordType::LD => true,
+    }
+}
+
 pub fn record_json(record: &Record, username: &str, display: SpeedDisplay) -> Option<Value> {
-    let hidden = match record.record_type {
-        RecordType::HA => !info(record.sport_id).elevation,
-        RecordType::AS | RecordType::MS => !display.shows_speed(),
-        RecordType::AP | RecordType::BP => !display.shows_pace(),
-        RecordType::FD | RecordType::LD => false,
-    };
-    if hidden {
+    if !record_shown(record, display) {
         return None;
     }
     let value = match record.record_type {

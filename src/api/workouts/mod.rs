@@ -10,7 +10,7 @@ pub mod tasks;
 use rouille::Response;
 use serde_json::json;
 
-pub use json::{View, can_see, chart_point, full_json, record_json};
+pub use json::{View, cadence_factor, can_see, chart_point, full_json, record_json, record_shown};
 pub use list::{list, timeline, user_workouts};
 
 use super::json_object;

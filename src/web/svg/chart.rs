@@ -8,7 +8,7 @@ use super::{Ticks, path_data};
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 220.0;
-const LEFT: f64 = 56.0;
+const LEFT: f64 = 64.0;
 const RIGHT: f64 = 14.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 40.0;
@@ -33,16 +33,19 @@ pub struct LineChart<'a> {
     /// Runs of (x, y), x ascending; a gap between runs is not bridged.
     pub runs: Vec<Vec<(f64, f64)>>,
     pub color: &'a str,
+    /// Points drawn at most (at most `MOST_POINTS`).
+    pub most_points: usize,
 }
 
 fn bounds(runs: &[Vec<(f64, f64)>], pick: fn(&(f64, f64)) -> f64) -> (f64, f64) {
     runs.iter().flatten().map(pick).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
 }
 
-/// The runs cut down to about `MOST_POINTS` in all, each in proportion.
-fn simplified(runs: &[Vec<(f64, f64)>]) -> Vec<Vec<(f64, f64)>> {
+/// The runs cut down to about `most` points in all, each in proportion.
+fn simplified(runs: &[Vec<(f64, f64)>], most: usize) -> Vec<Vec<(f64, f64)>> {
+    let most = most.min(MOST_POINTS);
     let total: usize = runs.iter().map(Vec::len).sum();
-    runs.iter().map(|run| lttb(run, (MOST_POINTS * run.len()).div_ceil(total.max(1)).max(3))).collect()
+    runs.iter().map(|run| lttb(run, (most * run.len()).div_ceil(total.max(1)).max(3))).collect()
 }
 
 pub fn line_chart(chart: &LineChart<'_>) -> Markup {
@@ -56,8 +59,10 @@ pub fn line_chart(chart: &LineChart<'_>) -> Markup {
     let x = Scale::new(domain(&x_ticks, x0, x1), (LEFT, WIDTH - RIGHT));
     let y_range = if chart.y.reversed { (TOP, HEIGHT - BOTTOM) } else { (HEIGHT - BOTTOM, TOP) };
     let y = Scale::new(domain(&y_ticks, y0, y1), y_range);
-    let drawn: Vec<Vec<(f64, f64)>> =
-        simplified(&chart.runs).iter().map(|run| run.iter().map(|&(a, b)| (x.at(a), y.at(b))).collect()).collect();
+    let drawn: Vec<Vec<(f64, f64)>> = simplified(&chart.runs, chart.most_points)
+        .iter()
+        .map(|run| run.iter().map(|&(a, b)| (x.at(a), y.at(b))).collect())
+        .collect();
     let title_id = format!("{}-title", chart.id);
     let desc_id = format!("{}-desc", chart.id);
     html! {
@@ -99,6 +104,7 @@ mod tests {
             y: Axis { label: "Elevation (m)", ticks: Ticks::Number, reversed },
             runs,
             color: "#2c6fbb",
+            most_points: MOST_POINTS,
         })
         .into_string()
     }

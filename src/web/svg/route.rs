@@ -7,7 +7,7 @@ use super::path_data;
 use super::simplify::rdp_within;
 
 const WIDTH: f64 = 640.0;
-const MOST_HEIGHT: f64 = 480.0;
+const MOST_HEIGHT: f64 = 420.0;
 const LEAST_HEIGHT: f64 = 200.0;
 const PADDING: f64 = 16.0;
 const MOST_POINTS: usize = 1000;

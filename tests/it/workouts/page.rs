@@ -10,10 +10,9 @@ fn uploading_from_the_page_lists_the_workout() {
     server.register("pager");
     let mut browser = Browser::new(&server);
     browser.sign_in("pager");
-    let page = browser.get("/profile/workouts");
+    let page = browser.get("/workouts/add");
     assert_eq!(page.status, 200);
     assert!(page.text().contains("enctype=\"multipart/form-data\""));
-    assert!(page.text().contains("No workout yet"));
     let csrf = csrf_token(&page.text());
     let gpx = gpx_run(START, 60);
     let send = |csrf: &str, sport: &str| {
@@ -28,7 +27,7 @@ fn uploading_from_the_page_lists_the_workout() {
             "",
         );
         server
-            .post("/profile/workouts")
+            .post("/workouts/add/file")
             .header("Cookie", &browser.cookie().unwrap())
             .header("Content-Type", &format!("multipart/form-data; boundary={BOUNDARY}"))
             .body(body)
@@ -39,9 +38,15 @@ fn uploading_from_the_page_lists_the_workout() {
     assert_eq!(refused.status, 400);
     assert!(refused.text().contains("Sport id: 99 does not exist"));
     let uploaded = send(&csrf, "5");
-    assert_eq!((uploaded.status, uploaded.header("Location")), (303, Some("/profile/workouts?uploaded=1")));
-    let listed = browser.get("/profile/workouts").text();
-    assert!(listed.contains("Page upload") && listed.contains("Running") && listed.contains("2024-05-01 09:00"));
+    assert_eq!(uploaded.status, 303);
+    let location = uploaded.header("Location").unwrap().to_string();
+    assert!(location.starts_with("/workouts/") && location.ends_with("?done=uploaded"), "{location}");
+    let shown = browser.get(&location).text();
+    assert!(shown.contains("Workout uploaded.") && shown.contains("<h1>Page upload</h1>"), "{shown}");
+    let listed = browser.get("/workouts").text();
+    let link = location.trim_end_matches("?done=uploaded");
+    assert!(listed.contains(&format!("href=\"{link}\">Page upload</a>")), "rows link to their workout: {listed}");
+    assert!(listed.contains("Running") && listed.contains("05/01/2024 09:00"), "{listed}");
     assert!(listed.contains("km") && listed.contains("0:04:55"));
 }
 
@@ -51,7 +56,7 @@ fn the_page_takes_every_format_and_archives() {
     server.register("formats_page");
     let mut browser = Browser::new(&server);
     browser.sign_in("formats_page");
-    let page = browser.get("/profile/workouts").text();
+    let page = browser.get("/workouts/add").text();
     assert!(page.contains("accept=\".gpx,.tcx,.fit,.kml,.kmz,.zip\""), "{page}");
     let csrf = csrf_token(&page);
     let cookie = browser.cookie().unwrap();
@@ -66,18 +71,24 @@ fn the_page_takes_every_format_and_archives() {
             "",
         );
         server
-            .post("/profile/workouts")
+            .post("/workouts/add/file")
             .header("Cookie", &cookie)
             .header("Content-Type", &format!("multipart/form-data; boundary={BOUNDARY}"))
             .body(body)
             .send()
     };
     let fit = super::formats::file("ride.fit");
-    assert_eq!(send("watch.fit", &fit).header("Location"), Some("/profile/workouts?uploaded=1"));
+    assert!(send("watch.fit", &fit).header("Location").unwrap().ends_with("?done=uploaded"));
     let archive = super::formats::file("archive.zip");
     let uploaded = send("export.zip", &archive);
-    assert_eq!(uploaded.header("Location"), Some("/profile/workouts?uploaded=4"), "{}", uploaded.text());
-    assert!(browser.get("/profile/workouts?uploaded=4").text().contains("4 workouts uploaded."));
+    assert_eq!(uploaded.header("Location"), Some("/workouts?done=uploaded-many"), "{}", uploaded.text());
+    let listed = browser.get("/workouts?done=uploaded-many").text();
+    assert!(
+        listed.contains("The archive&#39;s workouts are uploaded")
+            || listed.contains("The archive's workouts are uploaded"),
+        "{listed}"
+    );
+    assert!(listed.contains("<h2>5 workouts</h2>"), "{listed}");
     let broken = send("broken.tcx", b"<TrainingCenterDatabase/>");
     assert_eq!(broken.status, 400);
     assert!(broken.text().contains("no activities in tcx file"));
