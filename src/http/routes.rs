@@ -319,6 +319,7 @@ pub static ROUTES: &[Route] = &[
     route(GET, "/profile", Access::signed_in_page().suspended_ok(), web::profile::show),
     route(POST, "/profile", Access::signed_in_page().suspended_ok(), web::profile::save),
     route(GET, "/records", Access::signed_in_page().suspended_ok(), web::records::show),
+    route(GET, "/statistics", Access::signed_in_page().suspended_ok(), web::statistics::show),
     route(GET, "/workouts", Access::signed_in_page().suspended_ok(), web::workouts::list),
     route(GET, "/workouts/add", Access::signed_in_page(), web::workouts::add::form_page),
     route(POST, "/workouts/add/file", Access::signed_in_page(), web::workouts::add::upload),

@@ -9,6 +9,7 @@ pub mod me;
 pub mod notices;
 pub mod profile;
 pub mod records;
+pub mod statistics;
 pub mod svg;
 pub mod units;
 pub mod workouts;

@@ -43,6 +43,19 @@ fn sign_in(browser: &WebDriver, server: &Server, email: &str) {
     browser.wait_for_url(|url| !url.contains("/login"));
 }
 
+/// Runs and rides by hand over the last year, for the statistics.
+fn seed_a_year(server: &Server) {
+    let token = server.login("walker");
+    let today = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    for n in 0..40i64 {
+        let day = today.checked_sub(jiff::Span::new().days(n * 9)).unwrap();
+        let (sport, km) = if n % 3 == 0 { (1, 30.0 + n as f64) } else { (5, 8.0 + (n % 5) as f64) };
+        let body = json!({"sport_id": sport, "workout_date": format!("{day} 07:30"), "duration": 3600 + n * 60, "distance": km, "ascent": 100 + n * 7, "descent": 90});
+        let response = server.post("/api/workouts/no_gpx").bearer(&token).json(&body).send();
+        assert_eq!(response.status, 201, "{}", response.text());
+    }
+}
+
 #[test]
 #[ignore = "needs Chromium and chromedriver; .ci/run installs them and runs it"]
 fn a_home_user_walks_every_page_at_phone_and_desktop_width() {
@@ -67,5 +80,11 @@ fn a_home_user_walks_every_page_at_phone_and_desktop_width() {
     look(&browser, "workouts");
     browser.goto(&server.url("/records"));
     look(&browser, "records");
+
+    seed_a_year(&server);
+    for period in ["week", "month", "year"] {
+        browser.goto(&server.url(&format!("/statistics?period={period}")));
+        look(&browser, &format!("statistics-{period}"));
+    }
     let _ = workout;
 }

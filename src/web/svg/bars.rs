@@ -10,9 +10,9 @@ const HEIGHT: f64 = 240.0;
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 10.0;
 const TOP: f64 = 12.0;
-const BOTTOM: f64 = 28.0;
+const BOTTOM: f64 = 32.0;
 /// Period labels shown at most, so that they never overlap.
-const MOST_LABELS: usize = 12;
+const MOST_LABELS: usize = 7;
 
 pub struct Stack<'a> {
     pub name: &'a str,

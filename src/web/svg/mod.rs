@@ -19,6 +19,8 @@ use std::fmt::Write;
 pub enum Ticks {
     /// Plain numbers.
     Number,
+    /// Counts: whole numbers only.
+    Whole,
     /// Seconds, written `h:mm` or `m:ss`, on steps of round minutes.
     Clock,
 }
@@ -31,6 +33,15 @@ impl Ticks {
                 let ticks = scale::ticks(lo, hi, count);
                 let step = ticks.get(1).map_or(1.0, |t| t - ticks[0]);
                 ticks.into_iter().map(|t| (t, scale::label(t, step))).collect()
+            }
+            Ticks::Whole => {
+                let ticks = scale::ticks(lo, hi.max(lo + 1.0), count);
+                let step = ticks.get(1).map_or(1.0, |t| t - ticks[0]);
+                if step >= 1.0 {
+                    return ticks.into_iter().map(|t| (t, scale::label(t, step))).collect();
+                }
+                let top = hi.max(lo + 1.0).ceil() as i64;
+                (lo.floor() as i64..=top).map(|t| (t as f64, t.to_string())).collect()
             }
             Ticks::Clock => {
                 let unit = if hi - lo > 2.0 * 3600.0 { 3600.0 } else { 60.0 };
@@ -72,6 +83,9 @@ mod tests {
             hours.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>(),
             ["0:00", "1:00:00", "2:00:00", "3:00:00", "4:00:00", "5:00:00"]
         );
+        let counts = Ticks::Whole.over(0.0, 1.0, 4);
+        assert_eq!(counts, vec![(0.0, "0".to_string()), (1.0, "1".to_string())], "no half workouts");
+        assert_eq!(Ticks::Whole.over(0.0, 40.0, 4).len(), 5);
         let minutes = Ticks::Clock.over(0.0, 1500.0, 5);
         assert_eq!(minutes[1], (300.0, "5:00".to_string()));
     }
