@@ -192,15 +192,6 @@ pub fn refresh(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
 pub fn delete(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let equipment = own(ctx)?;
     let force = http::query(ctx.req).has("force");
-    let workouts = store::workouts_of(&ctx.db, equipment.id)?.len();
-    if workouts > 0 && !force {
-        let noun = if workouts == 1 { "workout" } else { "workouts" };
-        return Err(HttpError::forbidden(format!(
-            "Cannot delete equipment that has associated workouts. Equipment id {} has {workouts} associated {noun}. \
-             (Provide argument 'force' as a query parameter to override this check)",
-            equipment.short_id
-        )));
-    }
-    ctx.db.write(|tx| store::delete(tx, equipment.id))?;
+    ctx.db.write(|tx| domain::delete(tx, &equipment, force))?;
     Ok(Response::empty_204())
 }

@@ -104,6 +104,7 @@ impl From<EquipmentError> for HttpError {
             EquipmentError::MiscLimit(sport_ids) => {
                 HttpError::new(400, json!({ "status": "limit_exceeded", "sport_ids": sport_ids, "message": message }))
             }
+            EquipmentError::HasWorkouts { .. } => HttpError::forbidden(message),
             _ => HttpError::bad_request(message),
         }
     }

@@ -43,6 +43,11 @@ pub enum EquipmentError {
     DescriptionTooLong,
     InvalidType,
     InactiveType,
+    /// Deleting equipment that workouts use, without forcing it.
+    HasWorkouts {
+        short_id: String,
+        workouts: usize,
+    },
     Store(store::Error),
 }
 
@@ -68,6 +73,12 @@ impl fmt::Display for EquipmentError {
             EquipmentError::DescriptionTooLong => f.write_str("description exceeds 200 characters"),
             EquipmentError::InvalidType => f.write_str("invalid equipment type id"),
             EquipmentError::InactiveType => f.write_str("equipment type is inactive"),
+            EquipmentError::HasWorkouts { short_id, workouts } => write!(
+                f,
+                "Cannot delete equipment that has associated workouts. Equipment id {short_id} has {workouts} \
+                 associated {}. (Provide argument 'force' as a query parameter to override this check)",
+                if *workouts == 1 { "workout" } else { "workouts" }
+            ),
             EquipmentError::Store(e) => e.fmt(f),
         }
     }
@@ -77,6 +88,17 @@ impl From<store::Error> for EquipmentError {
     fn from(e: store::Error) -> Self {
         EquipmentError::Store(e)
     }
+}
+
+/// Deletes equipment; equipment that workouts use only when `force` (the
+/// workouts stay, without it).
+pub fn delete(tx: &Connection, equipment: &Equipment, force: bool) -> Result<(), EquipmentError> {
+    let workouts = stored::workouts_of(tx, equipment.id)?.len();
+    if workouts > 0 && !force {
+        return Err(EquipmentError::HasWorkouts { short_id: equipment.short_id.clone(), workouts });
+    }
+    stored::delete(tx, equipment.id)?;
+    Ok(())
 }
 
 /// The equipment (ids) named by `names` for a workout or a sport preference

@@ -38,7 +38,7 @@ pub enum Access {
     Scoped { scope: Scope, min_role: Role, suspended_ok: bool, anonymous_ok: bool },
     /// A browser page, by session cookie. Every POST must carry the
     /// session's CSRF token; the guard reads and checks the form.
-    Page { sign_in: SignIn, suspended_ok: bool, first: Option<PreCheck> },
+    Page { sign_in: SignIn, suspended_ok: bool, first: Option<PreCheck>, min_role: Role },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,12 +59,12 @@ impl Access {
     }
 
     pub const fn signed_in_page() -> Access {
-        Access::Page { sign_in: SignIn::Required, suspended_ok: false, first: None }
+        Access::Page { sign_in: SignIn::Required, suspended_ok: false, first: None, min_role: Role::User }
     }
 
     /// A page for anyone: its visitor's account state is not checked.
     pub const fn open_page() -> Access {
-        Access::Page { sign_in: SignIn::Optional, suspended_ok: true, first: None }
+        Access::Page { sign_in: SignIn::Optional, suspended_ok: true, first: None, min_role: Role::User }
     }
 
     /// Suspended users pass too.
@@ -74,8 +74,8 @@ impl Access {
                 Access::Scoped { scope, min_role, suspended_ok: true, anonymous_ok }
             }
             Access::FirstParty { .. } => Access::FirstParty { suspended_ok: true },
-            Access::Page { sign_in: SignIn::Required, first, .. } => {
-                Access::Page { sign_in: SignIn::Required, suspended_ok: true, first }
+            Access::Page { sign_in: SignIn::Required, first, min_role, .. } => {
+                Access::Page { sign_in: SignIn::Required, suspended_ok: true, first, min_role }
             }
             Access::Page { .. } => panic!("open pages do not check suspension"),
             Access::Public => panic!("public routes check no account"),
@@ -97,15 +97,18 @@ impl Access {
             Access::Scoped { scope, suspended_ok, anonymous_ok, .. } => {
                 Access::Scoped { scope, min_role: role, suspended_ok, anonymous_ok }
             }
-            _ => panic!("a minimum role applies to scoped routes only"),
+            Access::Page { sign_in: SignIn::Required, suspended_ok, first, .. } => {
+                Access::Page { sign_in: SignIn::Required, suspended_ok, first, min_role: role }
+            }
+            _ => panic!("a minimum role applies to scoped routes and signed-in pages only"),
         }
     }
 
     /// Runs `check` before the visitor is asked to sign in.
     pub const fn checked_before_sign_in(self, check: PreCheck) -> Access {
         match self {
-            Access::Page { sign_in: SignIn::Required, suspended_ok, first: None } => {
-                Access::Page { sign_in: SignIn::Required, suspended_ok, first: Some(check) }
+            Access::Page { sign_in: SignIn::Required, suspended_ok, first: None, min_role } => {
+                Access::Page { sign_in: SignIn::Required, suspended_ok, first: Some(check), min_role }
             }
             _ => panic!("only a page that requires signing in can check before it"),
         }

@@ -25,7 +25,9 @@ const INSUFFICIENT_SCOPE: &str = "The request requires higher privileges than pr
 pub fn admit(ctx: &mut Ctx<'_>, access: Access) -> Result<(), HttpError> {
     match access {
         Access::Public => Ok(()),
-        Access::Page { sign_in, suspended_ok, first } => admit_browser(ctx, sign_in, suspended_ok, first),
+        Access::Page { sign_in, suspended_ok, first, min_role } => {
+            admit_browser(ctx, sign_in, suspended_ok, first, min_role)
+        }
         Access::FirstParty { suspended_ok } => {
             let token = match bearer_token(ctx) {
                 Bearer::Absent => return Err(no_credentials()),
@@ -148,6 +150,7 @@ fn admit_browser(
     sign_in: SignIn,
     suspended_ok: bool,
     first: Option<super::access::PreCheck>,
+    min_role: Role,
 ) -> Result<(), HttpError> {
     let cookie = cookie(ctx.req, SESSION_COOKIE).filter(|c| !c.is_empty());
     match cookie {
@@ -172,6 +175,7 @@ fn admit_browser(
     match &ctx.caller.user {
         None if sign_in == SignIn::Required => Err(login_redirect(ctx)),
         Some(user) if user.suspended && !suspended_ok => Err(HttpError::forbidden(SUSPENDED)),
+        Some(user) if user.role < min_role => Err(HttpError::forbidden("This page is for administrators.")),
         _ => Ok(()),
     }
 }

@@ -112,7 +112,7 @@ fn register_markup(ctx: &Ctx<'_>, from: &str, fields: &Fields, error: Option<&st
                 label { "Username" input name="username" required minlength="3" maxlength="30" pattern="[A-Za-z0-9_]+" value=(fields.username) autocomplete="username"; }
                 label { "Email" input type="email" name="email" required value=(fields.email) autocomplete="email"; }
                 label { "Password" input type="password" name="password" required minlength="8" autocomplete="new-password"; }
-                label.check { input type="checkbox" name="accepted_policy" value="true" required; " I agree to the privacy policy" }
+                label.check { input type="checkbox" name="accepted_policy" value="true" required; " I agree to the " a href="/privacy-policy" target="_blank" { "privacy policy" } }
                 button type="submit" { "Register" }
             }
         },

@@ -1,14 +1,18 @@
 //! Server-rendered pages (maud, no JavaScript). User data is always
 //! interpolated escaped (`(expr)`); nothing here uses `PreEscaped`.
 
+pub mod about;
+pub mod admin;
 pub mod apps;
 pub mod auth;
 pub mod consent;
 pub mod dashboard;
+pub mod equipment;
 pub mod me;
 pub mod notices;
 pub mod profile;
 pub mod records;
+pub mod settings;
 pub mod statistics;
 pub mod svg;
 pub mod units;

@@ -232,14 +232,25 @@ fn the_profile_page_edits_through_the_same_rules() {
         ("location", "Nantes"),
         ("birth_date", "2000-01-02"),
         ("bio", "hello"),
+    ];
+    let saved = browser.post("/profile", &page, &fields);
+    assert_eq!((saved.status, saved.header("Location")), (303, Some("/profile?done=saved")));
+    let preferences = browser.get("/profile/preferences");
+    let chosen = [
         ("timezone", "America/Chicago"),
         ("language", "de"),
         ("imperial_units", "true"),
+        ("date_format", "dd/MM/yyyy"),
+        ("weekm", "true"),
     ];
-    let saved = browser.post("/profile", &page, &fields);
-    assert_eq!((saved.status, saved.header("Location")), (303, Some("/profile?saved=1")));
+    let saved = browser.post("/profile/preferences", &preferences, &chosen);
+    assert_eq!((saved.status, saved.header("Location")), (303, Some("/profile/preferences?done=saved")));
+    let refused = browser.post("/profile/preferences", &preferences, &[("timezone", "Mars/Olympus")]);
+    assert_eq!(refused.status, 400);
+    assert!(refused.text().contains("timezone: choose one of the values offered."), "{}", refused.text());
     let profile = server.profile(&token);
     assert_eq!(profile["location"], "Nantes");
+    assert_eq!((profile["date_format"].clone(), profile["weekm"].clone()), (json!("dd/MM/yyyy"), json!(true)));
     assert_eq!(profile["timezone"], "America/Chicago");
     assert_eq!(profile["language"], "de");
     assert_eq!(profile["imperial_units"], true);
