@@ -46,7 +46,7 @@ pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         }
         section aria-labelledby="records" {
             h2 #records { "Records" }
-            (super::records::records_list(&me, &records))
+            (super::records::records_list(&me, &records, true))
         }
     };
     Ok(html_response(200, page(ctx, "Dashboard", markup)))

@@ -16,12 +16,13 @@ pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let me = Me::load(ctx)?;
     let mut all = records::records_of_user(&ctx.db, me.user.id)?;
     all.retain(|r| record_shown(r, me.display(r.sport_id)));
-    let markup = html! { h1 { "Records" } (records_list(&me, &all)) };
+    let markup = html! { h1 { "Records" } (records_list(&me, &all, false)) };
     Ok(html_response(200, page(ctx, "Records", markup)))
 }
 
-/// Records grouped by sport.
-pub fn records_list(me: &Me, records: &[Record]) -> Markup {
+/// Records grouped by sport, under a heading of their own (`nested`: an h3
+/// under the page's h2, else an h2).
+pub fn records_list(me: &Me, records: &[Record], nested: bool) -> Markup {
     let mut by_sport: BTreeMap<&str, (i64, Vec<&Record>)> = BTreeMap::new();
     for record in records {
         by_sport.entry(me.sport_label(record.sport_id)).or_insert((record.sport_id, Vec::new())).1.push(record);
@@ -33,7 +34,8 @@ pub fn records_list(me: &Me, records: &[Record]) -> Markup {
         div.cards {
             @for (label, (sport_id, records)) in &by_sport {
                 section.card {
-                    h3 { (dot(&me.sport_color(*sport_id))) " " (label) }
+                    @let title = html! { (dot(&me.sport_color(*sport_id))) " " (label) };
+                    @if nested { h3 { (title) } } @else { h2 { (title) } }
                     dl.facts {
                         @for record in records {
                             @let (name, value) = me.record(record);

@@ -23,4 +23,5 @@ mod sports;
 mod throttle;
 mod users;
 mod web_client;
+mod web_pages;
 mod workouts;
