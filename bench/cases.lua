@@ -11,6 +11,9 @@ end
 if case == "get" then
   wrk.headers["Authorization"] = bearer(os.getenv("TOKEN"))
 
+elseif case == "page" then
+  wrk.headers["Cookie"] = os.getenv("COOKIE")
+
 elseif case == "login" then
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"

@@ -112,6 +112,10 @@ run_case "round trips 1" "$SERVER_PID" "$URL" 1 1 roundtrip JWT="$JWT" CLIENT_ID
 run_case "round trips 8" "$SERVER_PID" "$URL" 8 8 roundtrip JWT="$JWT" CLIENT_ID="$CLIENT_ID" CLIENT_SECRET="$CLIENT_SECRET"
 run_case "refresh 8" "$SERVER_PID" "$URL" 8 8 refresh REFRESH_TOKENS="$REFRESH_TOKENS" CLIENT_ID="$CLIENT_ID" \
     CLIENT_SECRET="$CLIENT_SECRET"
+eval "$("$KIT" pages "$ADDR" "$EMAIL" "$PASSWORD" "$WORK/bench.gpx")"
+run_case "workout page, 10k points" "$SERVER_PID" "$URL/workouts/$WORKOUT_ID" 1 1 page COOKIE="$SESSION_COOKIE"
+run_case "statistics page, by year" "$SERVER_PID" "$URL/statistics?period=year" 1 1 page COOKIE="$SESSION_COOKIE"
+run_case "dashboard" "$SERVER_PID" "$URL/" 1 1 page COOKIE="$SESSION_COOKIE"
 "$KIT" formats "$WORK/bench.gpx" "$WORK"
 run_case "upload 10k points" "$SERVER_PID" "$URL/api/workouts" 1 1 upload TOKEN="$ACCESS_TOKEN" UPLOAD_FILE="$WORK/bench.gpx"
 run_case "upload 10k points, FIT" "$SERVER_PID" "$URL/api/workouts" 1 1 upload TOKEN="$ACCESS_TOKEN" \
@@ -178,6 +182,10 @@ results() {
         ratio_to_gpx=$(ratio "$p50" "${P50["upload 10k points"]}")
         echo "| 10k-point $format upload ≤ 1.5 × GPX | $ratio_to_gpx ($p50 ms) | $(verdict "$(awk -v r="$ratio_to_gpx" 'BEGIN {print (r <= 1.5)}')") |"
     done
+    local page_p50=${P50["workout page, 10k points"]} stats_p50=${P50["statistics page, by year"]}
+    echo "| workout page of 10k points ≤ 60 KB | $((WORKOUT_PAGE_BYTES / 1000)) KB | $(verdict "$((WORKOUT_PAGE_BYTES <= 60000))") |"
+    echo "| workout page of 10k points ≤ 10 ms p50 | ${page_p50} ms | $(verdict "$(awk -v s="$page_p50" 'BEGIN {print (s <= 10)}')") |"
+    echo "| statistics page ($WORKOUTS workouts over 7 years, by year) ≤ 20 ms p50 | ${stats_p50} ms ($((STATISTICS_PAGE_BYTES / 1000)) KB) | $(verdict "$(awk -v s="$stats_p50" 'BEGIN {print (s <= 20)}')") |"
     local slow_p99
     slow_p99=$(awk -F'|' '$1 == "config, 64 slow clients" {print $6}' "$ROWS")
     echo "| GET p99 ≤ 100 ms beside 64 slow clients | ${slow_p99} ms | $(verdict "$(awk -v s="$slow_p99" 'BEGIN {print (s <= 100)}')") |"

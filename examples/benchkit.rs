@@ -16,6 +16,9 @@
 //!   measures everyone else meanwhile.
 //! - `benchkit xml` times the workout-file reader on a normal 1 MiB GPX file
 //!   and on 1 MiB files shaped to be costly, and prints a Markdown table.
+//! - `benchkit pages ADDR EMAIL PASSWORD GPX` signs in through the sign-in
+//!   page, uploads GPX through the API, and prints `SESSION_COOKIE=…`,
+//!   `WORKOUT_ID=…` and the sizes of the workout and statistics pages.
 //! - `benchkit formats GPX DIR` writes the track of GPX as DIR/bench.tcx and
 //!   DIR/bench.fit (a FIT activity: records with position, altitude, heart
 //!   rate, cadence and power), for the upload cases of other formats.
@@ -45,8 +48,9 @@ fn main() {
         ["slow", addr, token, seconds] => slow_clients(addr, token, seconds),
         ["xml"] => xml_costs(),
         ["formats", gpx, dir] => formats(gpx, dir),
+        ["pages", addr, email, password, gpx] => pages(addr, email, password, gpx),
         _ => Err("usage: benchkit seed ADDR EMAIL PASSWORD WORKOUTS GPX_OUT | startup BINARY CONFIG RUNS \
-                  | slow ADDR TOKEN SECONDS | xml | formats GPX DIR"
+                  | slow ADDR TOKEN SECONDS | xml | formats GPX DIR | pages ADDR EMAIL PASSWORD GPX"
             .into()),
     };
     if let Err(message) = outcome {
@@ -99,6 +103,54 @@ fn seed(addr: &str, email: &str, password: &str, workouts: &str, gpx_out: &str) 
     let refresh: Vec<&str> = grants[1..].iter().map(|(_, refresh)| refresh.as_str()).collect();
     println!("JWT={jwt}\nACCESS_TOKEN={access}\nCLIENT_ID={client_id}\nCLIENT_SECRET={secret}");
     println!("REFRESH_TOKENS=\"{}\"", refresh.join(" "));
+    Ok(())
+}
+
+/// The `ft_session=value` a response sets.
+fn set_cookie(response: &Response) -> Result<String> {
+    let cookies = response.header_all("Set-Cookie");
+    let session = cookies.iter().find(|c| c.starts_with("ft_session=")).ok_or("no session cookie set")?;
+    Ok(session.split(';').next().unwrap_or_default().to_string())
+}
+
+fn pages(addr: &str, email: &str, password: &str, gpx: &str) -> Result<()> {
+    let mut conn = Connection::open(addr).map_err(|e| e.to_string())?;
+    let page = conn.request("GET", "/login", &[], b"").map_err(|e| e.to_string())?;
+    let visitor = set_cookie(&page)?;
+    let html = page.text();
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).ok_or("no CSRF token on the sign-in page")? + marker.len();
+    let csrf = &html[start..start + html[start..].find('"').ok_or("an unterminated CSRF token")?];
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([("email", email), ("password", password), ("csrf_token", csrf)])
+        .finish();
+    let headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", visitor.as_str())];
+    let signed_in = conn.request("POST", "/login", &headers, body.as_bytes()).map_err(|e| e.to_string())?;
+    if signed_in.status != 303 {
+        return Err(format!("sign in: {} {}", signed_in.status, signed_in.text()));
+    }
+    let session = set_cookie(&signed_in)?;
+    let login = json!({ "email": email, "password": password });
+    let jwt = text(&expect(conn.send("POST", "/api/auth/login", None, Some(&login)), 200, "login")?, "/auth_token")?;
+    let content = std::fs::read(gpx).map_err(|e| format!("{gpx}: {e}"))?;
+    let parts = [http::data_part(r#"{"sport_id": 1}"#), http::file_part("bench.gpx", &content)];
+    let content_type = format!("multipart/form-data; boundary={}", http::BOUNDARY);
+    let authorization = format!("Bearer {jwt}");
+    let upload_headers = [("Authorization", authorization.as_str()), ("Content-Type", content_type.as_str())];
+    let uploaded = conn.request("POST", "/api/workouts", &upload_headers, &http::multipart(&parts, "\r\n", ""));
+    let workout = expect(uploaded, 201, "upload the 10k-point workout")?;
+    let id = text(&workout, "/data/workouts/0/id")?;
+    let size = |conn: &mut Connection, path: &str| -> Result<usize> {
+        let page = conn.request("GET", path, &[("Cookie", session.as_str())], b"").map_err(|e| e.to_string())?;
+        if page.status != 200 || page.text().contains("<script") {
+            return Err(format!("{path}: {} {}", page.status, page.text()));
+        }
+        Ok(page.body.len())
+    };
+    let workout_bytes = size(&mut conn, &format!("/workouts/{id}"))?;
+    let statistics_bytes = size(&mut conn, "/statistics?period=year")?;
+    println!("SESSION_COOKIE={session}\nWORKOUT_ID={id}");
+    println!("WORKOUT_PAGE_BYTES={workout_bytes}\nSTATISTICS_PAGE_BYTES={statistics_bytes}");
     Ok(())
 }
 

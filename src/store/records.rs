@@ -150,6 +150,12 @@ fn set_record(
     Ok(())
 }
 
+/// When the user's first workout was.
+pub fn first_workout_date(conn: &Connection, user_id: i64) -> Result<Option<i64>, Error> {
+    conn.prepare_cached("SELECT min(workout_date) FROM workouts WHERE user_id = ?1")?
+        .query_row([user_id], |row| row.get(0))
+}
+
 /// A user's workouts in [from, to), the `limit` most recent (0: all).
 pub fn stat_rows(
     conn: &Connection,

@@ -99,7 +99,7 @@ pub fn show(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         .to_zoned_datetime(zone.clone())
         .date();
     let totals = records::totals(&ctx.db, me.user.id)?;
-    let oldest = records::stat_rows(&ctx.db, me.user.id, None, None, None, 0)?.last().map(|r| r.workout_date);
+    let oldest = records::first_workout_date(&ctx.db, me.user.id)?;
     let oldest_day =
         oldest.and_then(|at| jiff::Timestamp::from_second(at).ok()).map(|t| t.to_zoned_datetime(zone.clone()).date());
     let monday = me.user.prefs.weekm;

@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 use super::path_data;
-use super::simplify::rdp_within;
+use super::simplify::{radial, rdp_within};
 
 const WIDTH: f64 = 640.0;
 const MOST_HEIGHT: f64 = 420.0;
@@ -44,7 +44,7 @@ pub fn route_map(id: &str, title: &str, summary: &str, segments: &[Vec<(f64, f64
         .iter()
         .map(|s| {
             let on_page: Vec<(f64, f64)> = s.iter().copied().map(at).collect();
-            rdp_within(&on_page, (MOST_POINTS * s.len()).div_ceil(total).max(2))
+            rdp_within(&radial(&on_page, 0.5), (MOST_POINTS * s.len()).div_ceil(total).max(2))
         })
         .collect();
     let start = drawn.first().and_then(|s| s.first()).copied().unwrap_or_default();

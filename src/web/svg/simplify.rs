@@ -2,7 +2,8 @@
 //! at most about a thousand per line, so that its page stays small.
 //!
 //! Charts use Largest-Triangle-Three-Buckets (x only grows; peaks survive),
-//! routes Ramer–Douglas–Peucker (x and y both wander; corners survive).
+//! routes Ramer–Douglas–Peucker (x and y both wander; corners survive), in
+//! one pass that ranks the points instead of bisecting a tolerance.
 
 /// At most `limit` points of `points` (x ascending), first and last kept:
 /// per bucket, the point making the largest triangle with the point kept
@@ -37,58 +38,57 @@ pub fn lttb(points: &[(f64, f64)], limit: usize) -> Vec<(f64, f64)> {
     kept
 }
 
-/// Points of `points` within `epsilon` of the line they replace (RDP,
-/// without recursion: a stack of spans).
-pub fn rdp(points: &[(f64, f64)], epsilon: f64) -> Vec<(f64, f64)> {
-    if points.len() < 3 {
-        return points.to_vec();
+/// The points at least `distance` from the last one kept, and the last: in
+/// drawing units, what is closer adds nothing visible, and a cheap pass first
+/// spares RDP most of a dense track.
+pub fn radial(points: &[(f64, f64)], distance: f64) -> Vec<(f64, f64)> {
+    let mut kept: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+    for (i, &p) in points.iter().enumerate() {
+        let far = kept.last().is_none_or(|last| (p.0 - last.0).hypot(p.1 - last.1) >= distance);
+        if far || i + 1 == points.len() {
+            kept.push(p);
+        }
     }
-    let mut keep = vec![false; points.len()];
-    keep[0] = true;
-    keep[points.len() - 1] = true;
-    let mut spans = vec![(0, points.len() - 1)];
-    while let Some((first, last)) = spans.pop() {
+    kept
+}
+
+/// How much each point matters to the line's shape: the distance at which
+/// Ramer–Douglas–Peucker would keep it, capped by the point that split its
+/// span (so that RDP at tolerance ε keeps exactly the points above ε). One
+/// pass, without recursion: a stack of spans.
+fn importance(points: &[(f64, f64)]) -> Vec<f64> {
+    let mut importance = vec![0.0; points.len()];
+    if let (Some(first), Some(last)) = (importance.first_mut(), points.len().checked_sub(1)) {
+        *first = f64::INFINITY;
+        importance[last] = f64::INFINITY;
+    }
+    let mut spans = vec![(0, points.len().saturating_sub(1), f64::INFINITY)];
+    while let Some((first, last, cap)) = spans.pop() {
         let farthest = (first + 1..last)
             .map(|i| (i, distance_to_segment(points[i], points[first], points[last])))
             .max_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((i, d)) = farthest
-            && d > epsilon
-        {
-            keep[i] = true;
-            spans.push((first, i));
-            spans.push((i, last));
+        if let Some((i, d)) = farthest {
+            importance[i] = d.min(cap);
+            spans.push((first, i, importance[i]));
+            spans.push((i, last, importance[i]));
         }
     }
-    points.iter().zip(keep).filter(|(_, k)| *k).map(|(p, _)| *p).collect()
+    importance
 }
 
-/// RDP with the smallest tolerance (found by bisection) that leaves at most
-/// `limit` points.
+/// The `limit` points that matter most (RDP at the tightest tolerance that
+/// keeps at most `limit`), in their order; both ends always.
 pub fn rdp_within(points: &[(f64, f64)], limit: usize) -> Vec<(f64, f64)> {
-    if points.len() <= limit.max(2) {
+    let limit = limit.max(2);
+    if points.len() <= limit {
         return points.to_vec();
     }
-    let (mut lo, mut hi) = (0.0, extent(points));
-    let mut best = rdp(points, hi);
-    for _ in 0..24 {
-        let mid = (lo + hi) / 2.0;
-        let candidate = rdp(points, mid);
-        if candidate.len() <= limit {
-            hi = mid;
-            best = candidate;
-        } else {
-            lo = mid;
-        }
-    }
-    best
-}
-
-fn extent(points: &[(f64, f64)]) -> f64 {
-    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-    for &(x, y) in points {
-        (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
-    }
-    (x1 - x0).hypot(y1 - y0).max(f64::MIN_POSITIVE)
+    let importance = importance(points);
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.select_nth_unstable_by(limit - 1, |a, b| importance[*b].total_cmp(&importance[*a]));
+    let mut kept = order[..limit].to_vec();
+    kept.sort_unstable();
+    kept.into_iter().map(|i| points[i]).collect()
 }
 
 fn distance_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
@@ -115,6 +115,20 @@ mod tests {
         assert_eq!((kept[0], kept[999]), (points[0], points[9_999]));
         assert!(kept.contains(&(4_321.0, 100.0)), "the peak survives");
         assert_eq!(lttb(&points[..10], 1000).len(), 10, "short lines are kept whole");
+    }
+
+    /// RDP at tolerance `epsilon`: the points that matter more than it.
+    fn rdp(points: &[(f64, f64)], epsilon: f64) -> Vec<(f64, f64)> {
+        points.iter().zip(importance(points)).filter(|(_, i)| *i > epsilon).map(|(p, _)| *p).collect()
+    }
+
+    #[test]
+    fn radial_drops_what_cannot_be_seen() {
+        let dense: Vec<(f64, f64)> = (0..=1000).map(|i| (i as f64 * 0.01, 0.0)).collect();
+        let kept = radial(&dense, 0.5);
+        assert_eq!(kept.len(), 21, "every 0.5, up to the end: {kept:?}");
+        assert_eq!((kept[0], *kept.last().unwrap()), (dense[0], dense[1000]));
+        assert!(radial(&[], 0.5).is_empty());
     }
 
     #[test]
@@ -170,6 +184,7 @@ mod tests {
             let kept = rdp(&route, epsilon);
             let near = |p: (f64, f64)| kept.windows(2).any(|w| distance_to_segment(p, w[0], w[1]) <= epsilon + 1e-9);
             prop_assert!(route.iter().all(|p| near(*p)));
+            prop_assert_eq!(rdp_within(&route, kept.len()), kept, "the tightest tolerance within a count is RDP's");
         }
     }
 }
