@@ -65,6 +65,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_upload_tasks.sql"),
     include_str!("migrations/008_maps_and_pictures.sql"),
     include_str!("migrations/009_statistics_index.sql"),
+    include_str!("migrations/010_points_format.sql"),
 ];
 
 /// Bytes the WAL file is truncated to after a checkpoint resets it.

@@ -16,14 +16,16 @@ use super::Error;
 use crate::workouts::analysis::ChartPoint;
 
 const MAGIC: &[u8; 4] = b"FTP2";
+/// The `format` column of blobs written with `MAGIC`.
+const FORMAT: i64 = 2;
 const RECORD: usize = 2 + 8 + 8 + 4 + 4 + 4 + 4 + 4 * 4;
 const NO_POSITION: i32 = i32::MIN;
 
 /// Stores a workout's points; its thumbnail, drawn from them, is redrawn.
 pub fn save(conn: &Connection, workout_id: i64, points: &[ChartPoint]) -> Result<(), Error> {
     super::maps::forget_thumbnail(conn, workout_id)?;
-    conn.prepare_cached("INSERT OR REPLACE INTO workout_points (workout_id, points) VALUES (?1, ?2)")?
-        .execute(params![workout_id, encode(points)])?;
+    conn.prepare_cached("INSERT OR REPLACE INTO workout_points (workout_id, points, format) VALUES (?1, ?2, ?3)")?
+        .execute(params![workout_id, encode(points), FORMAT])?;
     Ok(())
 }
 
@@ -41,9 +43,9 @@ pub fn load(conn: &Connection, workout_id: i64) -> Result<Option<Vec<ChartPoint>
 pub fn missing(conn: &Connection) -> Result<Vec<i64>, Error> {
     conn.prepare(
         "SELECT f.workout_id FROM workout_files f LEFT JOIN workout_points p ON p.workout_id = f.workout_id \
-         WHERE p.workout_id IS NULL OR substr(p.points, 1, 4) != CAST('FTP2' AS BLOB)",
+         WHERE p.workout_id IS NULL OR p.format != ?1",
     )?
-    .query_map([], |row| row.get(0))?
+    .query_map([FORMAT], |row| row.get(0))?
     .collect()
 }
 

@@ -266,3 +266,26 @@ fn the_timeline_pages_the_callers_workouts_five_at_a_time() {
     );
     assert_eq!(server.get("/api/timeline").send().status, 401);
 }
+
+#[test]
+fn points_in_an_older_format_or_missing_are_computed_again_at_start() {
+    let mut server = Server::start();
+    let token = server.user("older");
+    let uploaded = upload(&server, &token, r#"{"sport_id": 1}"#, &gpx_run(START, 120));
+    let id = uploaded.json()["data"]["workouts"][0]["id"].as_str().unwrap().to_string();
+    let chart = |server: &Server| server.get(&format!("/api/workouts/{id}/chart_data")).bearer(&token).send().json();
+    let before = chart(&server);
+    let format = |server: &Server| -> i64 {
+        server.db().query_row("SELECT format FROM workout_points", [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(format(&server), 2);
+    server.db().execute("UPDATE workout_points SET points = CAST('FTP1' AS BLOB), format = 1", []).unwrap();
+    server.kill9();
+    server.restart();
+    assert_eq!(format(&server), 2, "written again in the current format");
+    assert_eq!(chart(&server), before);
+    server.db().execute("DELETE FROM workout_points", []).unwrap();
+    server.kill9();
+    server.restart();
+    assert_eq!(chart(&server), before, "missing points come back too");
+}
