@@ -32,6 +32,7 @@ pub fn settings(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
 }
 
 fn render_settings(ctx: &Ctx<'_>, c: &AppConfig, error: Option<&str>, status: u16) -> Result<Response, HttpError> {
+    let users = users::count(&ctx.db)?;
     let mib = |bytes: i64| format!("{:.2}", bytes as f64 / MIB);
     let markup = html! {
         (admin_tabs("/admin"))
@@ -39,7 +40,8 @@ fn render_settings(ctx: &Ctx<'_>, c: &AppConfig, error: Option<&str>, status: u1
         @if let Some(error) = error { p.error role="alert" { (error) } }
         form method="post" action="/admin" {
             (csrf_field(ctx))
-            label { "Most users (0: no limit; registration closes when reached)" input type="number" name="max_users" min="0" step="1" value=(c.max_users); }
+            label { "Most users (0: no limit). Registration closes when they are reached: to close it now, set "
+                (users) ", the number of users." input type="number" name="max_users" min="0" step="1" value=(c.max_users); }
             label { "Largest workout file (MiB; now " (readable_size(c.max_single_file_size.max(0) as u64)) ")"
                 input type="number" name="max_single_file_size" min="0.01" step="0.01" value=(mib(c.max_single_file_size)); }
             label { "Largest zip archive (MiB; now " (readable_size(c.max_zip_file_size.max(0) as u64)) ")"

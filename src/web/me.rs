@@ -12,7 +12,7 @@ use crate::workouts::{Record, RecordType, Workout};
 
 /// Colours for sports without one of the user's choosing: distinct, and
 /// dark enough on white for WCAG AA (3:1 for graphics).
-const PALETTE: &[&str] = &["#2c6fbb", "#c0392b", "#1e8449", "#8e44ad", "#b9770e", "#117a8b", "#7b5e57", "#c2185b"];
+pub const PALETTE: &[&str] = &["#2c6fbb", "#c0392b", "#1e8449", "#8e44ad", "#b9770e", "#117a8b", "#7b5e57", "#c2185b"];
 
 pub struct Me {
     pub auth: AuthUser,

@@ -185,6 +185,63 @@ pub fn error_response(error: HttpError, header: &Header) -> Response {
 mod tests {
     use super::*;
 
+    /// WCAG's relative luminance of `#rrggbb`.
+    fn luminance(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[1 + 2 * i..3 + 2 * i], 16).unwrap()) / 255.0;
+            if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    /// The stylesheet's `--name: #rrggbb` colours.
+    fn variable(name: &str) -> String {
+        let start = STYLESHEET.find(&format!("--{name}: ")).unwrap() + name.len() + 4;
+        STYLESHEET[start..start + 7].to_string()
+    }
+
+    #[test]
+    fn text_and_pictures_pass_wcag_aa_contrast() {
+        let v = |name: &str| variable(name);
+        let (secondary, notice, warning, route) = ("#e4e7ec", "#e8f1fb", "#fdf3e1", "#eef2ec");
+        let text = [
+            (v("fg"), v("bg")),
+            (v("fg"), v("card")),
+            (v("muted"), v("bg")),
+            (v("muted"), v("card")),
+            (v("accent"), v("bg")),
+            (v("accent"), v("card")),
+            (v("danger"), v("bg")),
+            (v("danger"), v("card")),
+            ("#ffffff".into(), v("accent")),
+            ("#ffffff".into(), v("danger")),
+            (v("fg"), secondary.into()),
+            (v("fg"), notice.into()),
+            (v("accent"), notice.into()),
+            (v("fg"), warning.into()),
+        ];
+        for (fg, bg) in &text {
+            assert!(contrast(fg, bg) >= 4.5, "text {fg} on {bg}: {:.2}", contrast(fg, bg));
+        }
+        // Lines and bars: 3:1 against what they are drawn on.
+        let charts = ["#4a6b3a", "#2c6fbb", "#b3261e", "#8e44ad", "#b9770e"];
+        for colour in me::PALETTE.iter().chain(&charts) {
+            assert!(
+                contrast(colour, "#ffffff") >= 3.0,
+                "graphic {colour} on white: {:.2}",
+                contrast(colour, "#ffffff")
+            );
+        }
+        for mark in ["#c0392b", "#1e8449", "#1d2530"] {
+            assert!(contrast(mark, route) >= 3.0, "{mark} on the route's ground: {:.2}", contrast(mark, route));
+        }
+    }
+
     #[test]
     fn user_data_is_escaped() {
         let markup = layout(&Header::visitor(), "<t>", html! { p { ("<script>alert(1)</script>") } }).into_string();

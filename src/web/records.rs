@@ -42,7 +42,7 @@ pub fn records_list(me: &Me, records: &[Record], nested: bool) -> Markup {
                             dt { (name) }
                             dd {
                                 a href={ "/workouts/" (record.workout_short_id) } { (value) }
-                                " · " (me.reader.date(record.workout_date))
+                                small.muted { (me.reader.date(record.workout_date)) }
                             }
                         }
                     }

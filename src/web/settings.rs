@@ -112,17 +112,17 @@ fn render_sports(ctx: &Ctx<'_>, me: &Me, error: Option<&str>, status: u16) -> Re
     let markup = html! {
         (tabs(Tab::Sports))
         h1 { "Sports" }
-        p.muted { "Below the stopped-speed threshold, time counts as a pause. Each sport is saved on its own." }
+        p.muted { "Below its pause speed (the stopped-speed threshold), time counts as a pause. Each sport is saved on its own." }
         @if let Some(error) = error { p.error role="alert" { (error) } }
         div.cards {
             @for s in all {
-                form.card method="post" action="/profile/sports" aria-label=(s.sport.label) {
+                form.card.sport method="post" action="/profile/sports" aria-label=(s.sport.label) {
                     (csrf_field(ctx))
                     input type="hidden" name="sport_id" value=(s.sport.id);
                     h2 { (s.sport.label) }
                     label.check { input type="checkbox" name="is_active" value="true" checked[s.prefs.is_active]; span { "Offered in my forms" } }
                     label { "Colour" input type="color" name="color" value=(me.sport_color(s.sport.id)); }
-                    label { "Stopped-speed threshold (km/h)" input type="number" name="stopped_speed_threshold" step="0.1" min="0.1" value=(s.prefs.stopped_speed_threshold); }
+                    label { "Pause below (km/h)" input type="number" name="stopped_speed_threshold" step="0.1" min="0.1" value=(s.prefs.stopped_speed_threshold); }
                     @if s.sport.info().pace {
                         label { "Show" select name="pace_speed_display" {
                             @for (d, words) in [(SpeedDisplay::Pace, format!("pace (min/{unit})")), (SpeedDisplay::Speed, format!("speed ({unit}/h)")), (SpeedDisplay::PaceAndSpeed, "both".to_string())] {
