@@ -8,9 +8,9 @@ use super::{Ticks, path_data};
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 220.0;
-const LEFT: f64 = 64.0;
+const LEFT: f64 = 80.0;
 const RIGHT: f64 = 14.0;
-const TOP: f64 = 12.0;
+const TOP: f64 = 36.0;
 const BOTTOM: f64 = 40.0;
 /// Points drawn per chart at most, whatever the workout has.
 const MOST_POINTS: usize = 1000;
@@ -81,8 +81,7 @@ pub fn line_chart(chart: &LineChart<'_>) -> Markup {
             }
             path.line d=(path_data(&drawn)) stroke=(chart.color) {}
             text.axis x=(fmt((LEFT + WIDTH - RIGHT) / 2.0)) y=(HEIGHT - 6.0) text-anchor="middle" { (chart.x.label) }
-            text.axis x="12" y=(fmt((TOP + HEIGHT - BOTTOM) / 2.0)) text-anchor="middle"
-                transform={ "rotate(-90 12 " (fmt((TOP + HEIGHT - BOTTOM) / 2.0)) ")" } { (chart.y.label) }
+            text.axis x="4" y="20" text-anchor="start" { (chart.y.label) }
         }
     }
 }

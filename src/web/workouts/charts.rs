@@ -167,7 +167,8 @@ pub fn charts(points: &[ChartPoint], over: Over, reader: &Reader, shown: &Shown)
     html! {
         @for s in series(reader, shown) {
             @let runs = runs(points, &xs, &*s.value);
-            @if !runs.is_empty() {
+            // A file that writes zeros for what its device did not measure.
+            @if runs.iter().flatten().any(|p| p.1 != 0.0) {
                 @let runs = if s.reversed { without_outliers(runs) } else { runs };
                 @let summary = summary(&s, &runs);
                 @let title = format!("{} over {}", s.name, if over == Over::Time { "time" } else { "distance" });
