@@ -1,13 +1,24 @@
 //! A fixed number of slots: how many workers may be busy with one kind of
 //! slow work (streaming a large body, fetching a map tile) while the others
-//! stay free for everything else.
+//! stay free for everything else. Waiting for a slot is first come, first
+//! served, bounded in time and in how many wait.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 pub struct Slots {
     capacity: usize,
-    taken: AtomicUsize,
+    state: Mutex<State>,
+    freed: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    taken: usize,
+    /// Tickets of those waiting, oldest first.
+    waiting: VecDeque<u64>,
+    next_ticket: u64,
 }
 
 /// A taken slot, given back on drop.
@@ -17,45 +28,66 @@ pub struct Slot<'a> {
 
 impl Slots {
     pub fn new(capacity: usize) -> Slots {
-        Slots { capacity: capacity.max(1), taken: AtomicUsize::new(0) }
+        Slots { capacity: capacity.max(1), state: Mutex::new(State::default()), freed: Condvar::new() }
     }
 
-    /// A slot, or `None` when all are taken.
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A slot, or `None` when all are taken (or promised to those waiting).
     pub fn take(&self) -> Option<Slot<'_>> {
-        self.taken
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < self.capacity).then_some(n + 1))
-            .ok()
-            .map(|_| Slot { slots: self })
+        let mut state = self.state();
+        (state.taken < self.capacity && state.waiting.is_empty()).then(|| {
+            state.taken += 1;
+            Slot { slots: self }
+        })
     }
 
-    /// A slot, waiting up to `patience` for one when all are taken, if one
-    /// of the `queue`'s places is free: the waiting is bounded in time and
-    /// in workers too. Few wait, briefly, so they poll.
-    pub fn take_waiting(&self, queue: &Slots, patience: Duration) -> Option<Slot<'_>> {
-        if let Some(slot) = self.take() {
-            return Some(slot);
+    /// A slot, waiting up to `patience` for one in turn when all are taken,
+    /// if fewer than `most_waiting` already wait.
+    pub fn take_waiting(&self, most_waiting: usize, patience: Duration) -> Option<Slot<'_>> {
+        let mut state = self.state();
+        if state.taken < self.capacity && state.waiting.is_empty() {
+            state.taken += 1;
+            return Some(Slot { slots: self });
         }
-        let _place = queue.take()?;
+        if state.waiting.len() >= most_waiting {
+            return None;
+        }
+        let ticket = state.next_ticket;
+        state.next_ticket += 1;
+        state.waiting.push_back(ticket);
         let deadline = Instant::now() + patience;
-        while Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(5));
-            if let Some(slot) = self.take() {
-                return Some(slot);
+        loop {
+            if state.waiting.front() == Some(&ticket) && state.taken < self.capacity {
+                state.waiting.pop_front();
+                state.taken += 1;
+                self.freed.notify_all();
+                return Some(Slot { slots: self });
             }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                state.waiting.retain(|t| *t != ticket);
+                self.freed.notify_all();
+                return None;
+            }
+            state = self.freed.wait_timeout(state, left).unwrap_or_else(|p| p.into_inner()).0;
         }
-        None
     }
 }
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        self.slots.taken.fetch_sub(1, Ordering::AcqRel);
+        self.slots.state().taken -= 1;
+        self.slots.freed.notify_all();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn slots_are_bounded_and_come_back() {
@@ -70,18 +102,39 @@ mod tests {
 
     #[test]
     fn a_waiter_gets_a_freed_slot_and_the_queue_is_bounded() {
-        let (slots, queue) = (Slots::new(1), Slots::new(1));
+        let slots = Slots::new(1);
         let held = slots.take().unwrap();
-        assert!(slots.take_waiting(&queue, Duration::from_millis(20)).is_none(), "patience runs out");
+        assert!(slots.take_waiting(1, Duration::from_millis(20)).is_none(), "patience runs out");
         std::thread::scope(|scope| {
-            let waiter = scope.spawn(|| slots.take_waiting(&queue, Duration::from_secs(5)).is_some());
+            let waiter = scope.spawn(|| slots.take_waiting(1, Duration::from_secs(5)).is_some());
             std::thread::sleep(Duration::from_millis(50));
             let started = Instant::now();
-            assert!(slots.take_waiting(&queue, Duration::from_secs(5)).is_none(), "the queue is full");
+            assert!(slots.take_waiting(1, Duration::from_secs(5)).is_none(), "the queue is full");
             assert!(started.elapsed() < Duration::from_secs(1), "refused at once");
+            assert!(slots.take().is_none(), "a newcomer does not pass the one waiting");
             drop(held);
             assert!(waiter.join().unwrap(), "the waiter got the slot");
         });
+    }
+
+    #[test]
+    fn waiters_are_served_in_turn() {
+        let slots = Slots::new(1);
+        let served = Mutex::new(Vec::new());
+        let held = slots.take().unwrap();
+        std::thread::scope(|scope| {
+            for n in 0..4 {
+                let (slots, served) = (&slots, &served);
+                scope.spawn(move || {
+                    let _slot = slots.take_waiting(8, Duration::from_secs(10)).expect("a turn");
+                    served.lock().unwrap().push(n);
+                    std::thread::sleep(Duration::from_millis(5));
+                });
+                std::thread::sleep(Duration::from_millis(30));
+            }
+            drop(held);
+        });
+        assert_eq!(*served.lock().unwrap(), vec![0, 1, 2, 3]);
     }
 
     #[test]
@@ -90,10 +143,13 @@ mod tests {
         let most = AtomicUsize::new(0);
         let held = AtomicUsize::new(0);
         std::thread::scope(|scope| {
-            for _ in 0..8 {
-                scope.spawn(|| {
-                    for _ in 0..2000 {
-                        if let Some(_slot) = slots.take() {
+            for n in 0..8 {
+                let (slots, most, held) = (&slots, &most, &held);
+                scope.spawn(move || {
+                    for _ in 0..500 {
+                        let slot =
+                            if n % 2 == 0 { slots.take() } else { slots.take_waiting(4, Duration::from_millis(2)) };
+                        if let Some(_slot) = slot {
                             let now = held.fetch_add(1, Ordering::SeqCst) + 1;
                             most.fetch_max(now, Ordering::SeqCst);
                             held.fetch_sub(1, Ordering::SeqCst);

@@ -73,7 +73,8 @@ pub struct Maps {
     lifetime: i64,
     fetcher: Fetcher,
     fetches: Slots,
-    fetch_queue: Slots,
+    /// Tile requests that may wait for a fetch slot at once.
+    most_waiting: usize,
     /// Whether the last fetch worked: a failure is logged once, not per tile.
     reachable: AtomicBool,
 }
@@ -86,7 +87,7 @@ impl Maps {
             lifetime: config.tile_cache_lifetime,
             fetcher: Fetcher::new(user_agent),
             fetches: Slots::new(config.tile_fetches),
-            fetch_queue: Slots::new(2 * config.tile_fetches),
+            most_waiting: 2 * config.tile_fetches,
             reachable: AtomicBool::new(true),
         }
     }
@@ -104,7 +105,7 @@ impl Maps {
         if let Some(tile) = old.as_ref().filter(|t| now - t.fetched_at < self.lifetime) {
             return Ok(tile.clone());
         }
-        let turn = self.fetches.take_waiting(&self.fetch_queue, FETCH_PATIENCE);
+        let turn = self.fetches.take_waiting(self.most_waiting, FETCH_PATIENCE);
         let Some(_slot) = turn else { return old.ok_or(MapError::Busy) };
         match self.fetcher.fetch(&address.url(pattern), now) {
             Ok(tile) => {

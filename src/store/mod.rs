@@ -120,6 +120,7 @@ impl Store {
     /// Opens (creating if needed) the database and brings its schema up to date.
     /// `max_size` caps the file in bytes (0: no limit).
     pub fn open(path: &Path, max_size: u64) -> Result<Store, OpenError> {
+        refuse_newer_schema(path)?;
         let mut writer = open_connection(path, max_size)?;
         migrate(&mut writer)?;
         // Checkpoints happen in their own thread, not inside the writing turn.
@@ -196,6 +197,24 @@ fn poll_briefly(retries: i32) -> bool {
     true
 }
 
+/// A database written by a newer binary is refused before anything touches
+/// it (switching it to WAL would already change its file).
+fn refuse_newer_schema(path: &Path) -> Result<(), OpenError> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let found = usize::try_from(version).unwrap_or(usize::MAX);
+    if found > MIGRATIONS.len() {
+        return Err(OpenError::NewerSchema { found, known: MIGRATIONS.len() });
+    }
+    Ok(())
+}
+
+/// The migrations not yet applied, each in its own transaction with the
+/// version it brings: one that fails leaves the database as it was before it.
 fn migrate(conn: &mut Connection) -> Result<(), OpenError> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     let version = usize::try_from(version).unwrap_or(usize::MAX);
