@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod application;
+pub mod backup;
 pub mod clock;
 pub mod config;
 pub mod crypto;

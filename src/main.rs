@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `users`, `oauth2`.
+//! The command line: `serve` (the default), `users`, `oauth2`, `backup`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +31,14 @@ enum Command {
     /// OAuth maintenance
     #[command(subcommand)]
     Oauth2(OAuth2Command),
+    /// Copy the whole database, consistently, while the server runs; the copy is checked before it is kept
+    Backup {
+        /// A new file, or a folder for dated copies (fittrackee-YYYYMMDDTHHMMSSZ.db)
+        target: PathBuf,
+        /// Keep only the newest N dated copies in the folder (for a cron job or a systemd timer)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        keep: Option<u32>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -104,6 +112,21 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(app).map_err(|e| format!("cannot listen on {}: {e}", config.listen)),
         Command::Users(command) => users(&app, command),
+        Command::Backup { target, keep } => {
+            let db = app.store.conn().map_err(|e| e.to_string())?;
+            let done = fittrackee::backup::run(&db, &target, keep.map(|k| k as usize), clock::now())
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Backup written to {} ({}, {} workouts), integrity checked.",
+                done.path.display(),
+                fittrackee::numbers::readable_size(done.bytes),
+                done.workouts
+            );
+            for old in done.removed {
+                println!("Removed the older copy {}.", old.display());
+            }
+            Ok(())
+        }
         Command::Oauth2(OAuth2Command::Clean { days }) => {
             let mut db = app.store.conn().map_err(|e| e.to_string())?;
             let (tokens, codes) = fittrackee::oauth::clean(&mut db, days, clock::now()).map_err(|e| e.to_string())?;

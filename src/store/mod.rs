@@ -23,6 +23,7 @@ macro_rules! columns {
 }
 
 pub mod app_config;
+pub mod backup;
 mod checkpoint;
 pub mod equipments;
 pub mod lists;

@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod architecture;
+mod backup;
 mod cli;
 mod config;
 mod coverage;
