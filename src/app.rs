@@ -6,7 +6,6 @@ use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 use crate::accounts::passwords::Hasher;
-use crate::clock;
 use crate::config::Config;
 use crate::documents::Documents;
 use crate::http::Slots;
@@ -87,27 +86,10 @@ impl TaskSignal {
     }
 
     /// Waits for a wake-up, at most `timeout`.
-    fn wait(&self, timeout: Duration) {
+    pub fn wait(&self, timeout: Duration) {
         let queued = self.queued.lock().unwrap_or_else(|p| p.into_inner());
         let (mut queued, _) =
             self.ready.wait_timeout_while(queued, timeout, |queued| !*queued).unwrap_or_else(|p| p.into_inner());
         *queued = false;
-    }
-}
-
-/// The worker of upload tasks: one file at a time, oldest task first, in
-/// its own thread for as long as the server runs. Tasks left by a previous
-/// run are taken up at once.
-pub fn work_on_tasks(app: &App) {
-    loop {
-        let worked = app.store.conn().and_then(|mut db| crate::workouts::tasks::work_on_next(&mut db, clock::now()));
-        match worked {
-            Ok(true) => {}
-            Ok(false) => app.tasks.wait(Duration::from_secs(30)),
-            Err(e) => {
-                crate::log::error("upload task", &e.to_string());
-                app.tasks.wait(Duration::from_secs(5));
-            }
-        }
     }
 }

@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod dates;
 pub mod documents;
 pub mod equipments;
+pub mod exports;
 pub mod files;
 pub mod http;
 pub mod log;

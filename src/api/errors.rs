@@ -10,6 +10,7 @@ use crate::accounts::picture::PictureError;
 use crate::accounts::profile::{AccountError, InvalidPreference};
 use crate::application::PatchError;
 use crate::equipments::EquipmentError;
+use crate::exports::ExportError;
 use crate::files::FileError;
 use crate::files::archive::ArchiveError;
 use crate::http::HttpError;
@@ -106,6 +107,15 @@ impl From<EquipmentError> for HttpError {
             }
             EquipmentError::HasWorkouts { .. } => HttpError::forbidden(message),
             _ => HttpError::bad_request(message),
+        }
+    }
+}
+
+impl From<ExportError> for HttpError {
+    fn from(e: ExportError) -> HttpError {
+        match e {
+            ExportError::Store(e) => e.into(),
+            other => HttpError::bad_request(other.to_string()),
         }
     }
 }

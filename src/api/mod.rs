@@ -6,6 +6,7 @@ pub mod app_config;
 pub mod auth;
 pub mod equipments;
 mod errors;
+pub mod export;
 pub mod health;
 pub mod neutral;
 pub mod oauth;

@@ -229,16 +229,3 @@ fn has_fields(ctx: &Ctx<'_>, keys: &[&str]) -> Result<(), HttpError> {
         Err(HttpError::invalid_payload())
     }
 }
-
-/// The user's data export (issue 14 builds it): no request yet.
-pub fn data_export(_ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    Ok(ok(json!({ "status": "success", "request": null })))
-}
-
-pub fn request_data_export(_ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    Err(unavailable("data exports"))
-}
-
-pub fn download_data_export(_ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
-    Err(HttpError::new(404, json!({ "status": "not found", "data": { "archive": [] }, "message": "file not found" })))
-}

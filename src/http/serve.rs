@@ -1,9 +1,11 @@
 //! Serving: bind the socket, print the start-up line, hand every request to
-//! the dispatcher on a pool of workers.
+//! the dispatcher on a pool of workers; and the background worker.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::app::App;
+use crate::clock;
 use crate::config::Config;
 
 /// Binds the listening socket and serves until the process ends.
@@ -11,7 +13,7 @@ pub fn serve(app: App) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     crate::memory::tune_allocator();
     let app = Arc::new(app);
     let worker_app = Arc::clone(&app);
-    std::thread::Builder::new().name("upload tasks".into()).spawn(move || crate::app::work_on_tasks(&worker_app))?;
+    std::thread::Builder::new().name("background".into()).spawn(move || work_in_background(&worker_app))?;
     let workers = app.config.workers;
     let handler_app = Arc::clone(&app);
     let server = rouille::Server::new(app.config.listen, move |req| super::dispatch::handle(&handler_app, req))?
@@ -45,6 +47,26 @@ fn transport_warning(config: &Config) -> Option<String> {
             config.listen
         )
     })
+}
+
+/// The background worker: upload tasks one file at a time (oldest first),
+/// then data exports one at a time, in its own thread for as long as the
+/// server runs. Work left by a previous run is taken up at once.
+fn work_in_background(app: &App) {
+    loop {
+        let worked = app.store.conn().and_then(|mut db| {
+            let now = clock::now();
+            Ok(crate::workouts::tasks::work_on_next(&mut db, now)? || crate::api::export::build_next(&mut db, now)?)
+        });
+        match worked {
+            Ok(true) => {}
+            Ok(false) => app.tasks.wait(Duration::from_secs(30)),
+            Err(e) => {
+                crate::log::error("background work", &e.to_string());
+                app.tasks.wait(Duration::from_secs(5));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

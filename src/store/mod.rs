@@ -26,6 +26,7 @@ pub mod app_config;
 pub mod backup;
 mod checkpoint;
 pub mod equipments;
+pub mod exports;
 pub mod lists;
 pub mod maps;
 pub mod oauth;
@@ -67,6 +68,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/008_maps_and_pictures.sql"),
     include_str!("migrations/009_statistics_index.sql"),
     include_str!("migrations/010_points_format.sql"),
+    include_str!("migrations/011_data_exports.sql"),
 ];
 
 /// Bytes the WAL file is truncated to after a checkpoint resets it.

@@ -14,6 +14,7 @@ const NOTICES: &[(&str, &str)] = &[
     ("equipment-added", "Equipment added."),
     ("equipment-deleted", "Equipment deleted."),
     ("sports-saved", "Sport preferences saved."),
+    ("export-requested", "Your archive is being made: it appears below in a moment."),
     ("account-deleted", "Your account and everything in it are deleted."),
     ("password-changed", "Password changed: other browsers and apps were signed out."),
     ("settings-saved", "Application settings saved."),

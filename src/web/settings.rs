@@ -166,6 +166,50 @@ pub fn account(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     render_account(ctx, &me, None, None, 200)
 }
 
+/// The data export: its state, the archive to download, a button to ask
+/// for one (FitTrackee's format, built in the background).
+fn export_section(ctx: &Ctx<'_>, me: &Me) -> Result<maud::Markup, HttpError> {
+    let export = crate::store::exports::of_user(&ctx.db, me.user.id)?;
+    let r = &me.reader;
+    Ok(html! {
+        section.card aria-labelledby="export-heading" {
+            h2 #export-heading { "Your data" }
+            p { "An archive of your account, workouts (with their GPX files) and equipment, in FitTrackee's export format. It is kept for a day." }
+            @match &export {
+                Some(e) if e.status() == "in_progress" => {
+                    p.notice role="status" { "Your archive is being made (asked " (r.date_time(e.created_at)) "): reload this page in a moment." }
+                }
+                Some(e) if e.status() == "successful" => {
+                    @let name = e.file_name.clone().unwrap_or_default();
+                    p { a.button href={ "/profile/account/export/" (name) } download { "Download the archive" }
+                        " " span.muted { (crate::numbers::readable_size(e.file_size.unwrap_or(0).max(0) as u64)) ", made " (r.date_time(e.created_at)) } }
+                }
+                Some(e) => { p.error { "The archive asked " (r.date_time(e.created_at)) " could not be made: ask again tomorrow, or tell the administrator." } }
+                None => {}
+            }
+            @if export.as_ref().is_none_or(|e| e.completed && ctx.now - e.created_at >= crate::exports::RETENTION) {
+                form method="post" action="/profile/account/export" {
+                    (csrf_field(ctx))
+                    button.secondary type="submit" { "Ask for an archive" }
+                }
+            }
+        }
+    })
+}
+
+pub fn request_export(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
+    let me = Me::load(ctx)?;
+    match crate::exports::request(&mut ctx.db, me.user.id, ctx.now).map_err(HttpError::from) {
+        Ok(_) => {
+            ctx.app.tasks.wake();
+            Ok(done("/profile/account", "export-requested"))
+        }
+        // Already asked (a second click, a stale page): the page shows where it is.
+        Err(e) if e.status < 500 => Ok(see_other("/profile/account")),
+        Err(e) => Err(e),
+    }
+}
+
 fn render_account(
     ctx: &Ctx<'_>,
     me: &Me,
@@ -188,6 +232,7 @@ fn render_account(
                 button type="submit" { "Save" }
             }
         }
+        (export_section(ctx, me)?)
         section.card aria-labelledby="delete-heading" {
             h2 #delete-heading { "Delete the account" }
             p { "Your workouts, their files, your equipment, your apps and every app's access go for good." }

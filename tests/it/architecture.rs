@@ -204,8 +204,19 @@ fn the_circle_finder_finds_circles() {
 
 /// The layers of docs/architecture.md, by top-level module.
 const EDGE: &[&str] = &["http", "api", "web", "app"];
-const DOMAIN: &[&str] =
-    &["accounts", "application", "backup", "equipments", "files", "maps", "oauth", "sports", "throttle", "workouts"];
+const DOMAIN: &[&str] = &[
+    "accounts",
+    "application",
+    "backup",
+    "equipments",
+    "exports",
+    "files",
+    "maps",
+    "oauth",
+    "sports",
+    "throttle",
+    "workouts",
+];
 const STORE: &[&str] = &["store"];
 const BASE: &[&str] = &[
     "clock",

@@ -12,6 +12,7 @@ mod config;
 mod coverage;
 mod deletion;
 mod errors;
+mod export;
 mod fittrackee_client;
 mod guard;
 mod load;

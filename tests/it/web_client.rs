@@ -145,13 +145,6 @@ fn what_the_client_writes_to_features_not_built_here_is_refused_clearly() {
             400,
             "notifications are not available on this server",
         ),
-        (
-            "POST",
-            "/api/auth/account/export/request".into(),
-            json!({}),
-            400,
-            "data exports are not available on this server",
-        ),
     ];
     for (method, path, body, status, message) in cases {
         let response = server.request(method, &path).bearer(&token).json(&body).send();

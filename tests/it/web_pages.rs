@@ -303,3 +303,31 @@ fn equipment_and_sport_preferences_through_their_pages() {
     let running = server.get("/api/sports/5").bearer(&token).send().json()["data"]["sports"][0].clone();
     assert_eq!((running["color"].clone(), running["stopped_speed_threshold"].clone()), (json!("#aa0000"), json!(2.0)));
 }
+
+#[test]
+fn the_account_page_asks_for_the_data_export_and_offers_its_archive() {
+    let server = Server::start();
+    server.user("archivist");
+    let mut browser = Browser::new(&server);
+    browser.sign_in("archivist");
+    let page = browser.get("/profile/account");
+    assert!(page.text().contains("Ask for an archive"));
+    let asked = browser.post("/profile/account/export", &page, &[]);
+    assert_eq!(asked.header("Location"), Some("/profile/account?done=export-requested"));
+    let started = std::time::Instant::now();
+    let link = loop {
+        let shown = browser.get("/profile/account").text();
+        if let Some(at) = shown.find("href=\"/profile/account/export/") {
+            let rest = &shown[at + 6..];
+            break rest[..rest.find('"').unwrap()].to_string();
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "no archive: {shown}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(!browser.get("/profile/account").text().contains("Ask for an archive"), "one a day");
+    let archive = browser.get(&link);
+    assert_eq!((archive.status, archive.header("Content-Type")), (200, Some("application/zip")));
+    assert!(archive.body.starts_with(b"PK"), "a zip");
+    let again = browser.post("/profile/account/export", &page, &[]);
+    assert_eq!(again.header("Location"), Some("/profile/account"), "a second click shows the state, asks nothing");
+}

@@ -165,20 +165,26 @@ pub fn original_download(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
         .with_content_disposition_attachment(&http::headers::attachment_name(&name, &fallback)))
 }
 
+/// A workout's track as GPX and its file name: a GPX upload as it was sent,
+/// any other format written from the stored points; `None` without a file.
+pub fn gpx_of(conn: &rusqlite::Connection, workout: &Workout) -> Result<Option<(String, Vec<u8>)>, HttpError> {
+    let Some((name, content)) = store::file(conn, workout.id)? else { return Ok(None) };
+    let gpx = match Format::of(&name) {
+        Some(Format::Gpx) => content,
+        _ => match stored_points::load(conn, workout.id)?.filter(|p| !p.is_empty()) {
+            Some(points) => crate::files::gpx::write(&domain::track_of(&workout.title, &points)).into_bytes(),
+            None => return Ok(None),
+        },
+    };
+    let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem);
+    Ok(Some((format!("{stem}.gpx"), gpx)))
+}
+
 /// `…/gpx/download`: the track as GPX, whatever the uploaded format (a GPX
 /// upload is given as it was sent).
 pub fn gpx_download(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let workout = downloadable(ctx)?;
-    let (name, content) = store::file(&ctx.db, workout.id)?.ok_or_else(|| no_file(ctx, "gpx"))?;
-    let gpx = match Format::of(&name) {
-        Some(Format::Gpx) => content,
-        _ => {
-            let points = stored_points::load(&ctx.db, workout.id)?.filter(|p| !p.is_empty());
-            let points = points.ok_or_else(|| no_file(ctx, "gpx"))?;
-            crate::files::gpx::write(&domain::track_of(&workout.title, &points)).into_bytes()
-        }
-    };
-    let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem);
+    let (name, gpx) = gpx_of(&ctx.db, &workout)?.ok_or_else(|| no_file(ctx, "gpx"))?;
     Ok(Response::from_data(Format::Gpx.mime_type(), gpx)
-        .with_content_disposition_attachment(&http::headers::attachment_name(&format!("{stem}.gpx"), "workout.gpx")))
+        .with_content_disposition_attachment(&http::headers::attachment_name(&name, "workout.gpx")))
 }

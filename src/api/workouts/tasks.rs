@@ -34,10 +34,14 @@ pub fn task_json(task: &UploadTask) -> Value {
 }
 
 /// `GET /api/users/tasks/queued` (admins): how many tasks of each type
-/// wait; exports are built at once here, so none of them ever waits.
+/// wait (exports wait only until the worker, woken by the request, is done
+/// with the task before them).
 pub fn queued_counts(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let uploads = stored::queued_count(&ctx.db)?;
-    Ok(ok(json!({ "status": "success", "counts": { "user_data_export": 0, "workouts_archive_upload": uploads } })))
+    let exports = crate::store::exports::pending_count(&ctx.db)?;
+    Ok(ok(
+        json!({ "status": "success", "counts": { "user_data_export": exports, "workouts_archive_upload": uploads } }),
+    ))
 }
 
 /// `GET /api/users/tasks/queued/<type>` (admins): the waiting tasks with

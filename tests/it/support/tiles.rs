@@ -161,6 +161,8 @@ fn answer(mut stream: TcpStream, state: &Shared) {
         "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
         body.len()
     );
-    let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body));
+    // Counted out before the answer goes: once the client has it, it may
+    // connect again before this thread runs another instruction.
     state.open.fetch_sub(1, Ordering::SeqCst);
+    let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body));
 }

@@ -165,7 +165,8 @@ fn a_slow_tile_server_holds_a_bounded_share_of_the_workers_briefly() {
 #[test]
 fn a_map_in_a_browser_gets_all_its_tiles_though_it_asks_six_at_once() {
     let tiles = TileServer::start();
-    tiles.behave(Behaviour::Slow(Duration::from_millis(50)));
+    // A tile server's usual pace (the point is the six at once, not a slow server).
+    tiles.behave(Behaviour::Slow(Duration::from_millis(15)));
     let server = Server::start_with(&tiles.config(""));
     let answers: Vec<u16> = std::thread::scope(|scope| {
         let browser_connections: Vec<_> = (0..6)
