@@ -16,6 +16,7 @@ pub mod equipments;
 pub mod exports;
 pub mod files;
 pub mod http;
+pub mod import;
 pub mod log;
 pub mod maps;
 pub mod memory;

@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `users`, `oauth2`, `backup`.
+//! The command line: `serve` (the default), `users`, `oauth2`, `backup`,
+//! `import`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +32,30 @@ enum Command {
     /// OAuth maintenance
     #[command(subcommand)]
     Oauth2(OAuth2Command),
+    /// Import workouts into an account: from a FitTrackee export archive (theirs or ours), a folder or zip of workout files, or a live FitTrackee server
+    Import {
+        /// The account (username) that receives the workouts
+        #[arg(long)]
+        user: String,
+        /// A FitTrackee export archive, or a folder or zip of workout files (GPX, TCX, FIT, KML, KMZ)
+        #[arg(required_unless_present = "from", conflicts_with = "from")]
+        path: Option<PathBuf>,
+        /// The sport of workout files: a label ("Running") or an id
+        #[arg(long)]
+        sport: Option<String>,
+        /// A FitTrackee server to import every workout from (https://…)
+        #[arg(long, value_name = "URL")]
+        from: Option<String>,
+        /// Your email on that server
+        #[arg(long, requires = "from")]
+        email: Option<String>,
+        /// Your password on that server
+        #[arg(long, requires = "from")]
+        password: Option<String>,
+        /// A token for that server, instead of email and password
+        #[arg(long, requires = "from")]
+        token: Option<String>,
+    },
     /// Copy the whole database, consistently, while the server runs; the copy is checked before it is kept
     Backup {
         /// A new file, or a folder for dated copies (fittrackee-YYYYMMDDTHHMMSSZ.db)
@@ -112,6 +137,15 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(app).map_err(|e| format!("cannot listen on {}: {e}", config.listen)),
         Command::Users(command) => users(&app, command),
+        Command::Import { user, path, sport, from, email, password, token } => {
+            let credentials = from.map(|url| fittrackee::import::Credentials { url, email, password, token });
+            let source = match (&path, &credentials) {
+                (Some(path), _) => fittrackee::import::Source::Path { path, sport: sport.as_deref() },
+                (None, Some(credentials)) => fittrackee::import::Source::Server(credentials),
+                (None, None) => return Err("give a path or --from".into()),
+            };
+            import(&app, &user, &source)
+        }
         Command::Backup { target, keep } => {
             let db = app.store.conn().map_err(|e| e.to_string())?;
             let done = fittrackee::backup::run(&db, &target, keep.map(|k| k as usize), clock::now())
@@ -134,6 +168,39 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("Expired deleted codes: {codes}.");
             Ok(())
         }
+    }
+}
+
+/// Imports with a progress bar (on a terminal) and a one-line summary.
+fn import(app: &App, username: &str, source: &fittrackee::import::Source<'_>) -> Result<(), String> {
+    use fittrackee::import::{import_one, items, limits};
+    let mut db = app.store.conn().map_err(|e| e.to_string())?;
+    let user = fittrackee::store::users::by_username(&db, username)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no user is called '{username}'"))?;
+    let config = limits(&fittrackee::store::app_config::get(&db).map_err(|e| e.to_string())?);
+    let (found, client) = items(&mut db, &user, source)?;
+    let bar = indicatif::ProgressBar::new(found.len() as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
+        bar.set_style(style);
+    }
+    let mut summary = fittrackee::import::Summary::default();
+    for item in found {
+        let name = item.name.clone();
+        bar.set_message(name.clone());
+        match import_one(&mut db, &user, item, client.as_ref(), &config, clock::now()) {
+            Ok(true) => summary.created += 1,
+            Ok(false) => summary.duplicates += 1,
+            Err(why) => summary.failed.push((name, why)),
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    println!("Import into '{username}': {summary}.");
+    if summary.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} workouts could not be imported", summary.failed.len()))
     }
 }
 

@@ -308,3 +308,22 @@ pub fn instance_counts(conn: &Connection) -> Result<(i64, i64, i64, i64), Error>
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )
 }
+
+/// Whether the user has a workout of this sport starting at this second
+/// (an import's duplicate).
+pub fn exists_at(conn: &Connection, user_id: i64, sport_id: i64, workout_date: i64) -> Result<bool, Error> {
+    conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM workouts WHERE user_id = ?1 AND sport_id = ?2 AND workout_date = ?3)",
+    )?
+    .query_row(params![user_id, sport_id, workout_date], |row| row.get(0))
+}
+
+/// Whether the user has a workout uploaded from exactly these bytes (blobs
+/// of another length are not read: SQLite knows their length).
+pub fn has_file(conn: &Connection, user_id: i64, content: &[u8]) -> Result<bool, Error> {
+    conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM workout_files f JOIN workouts w ON w.id = f.workout_id \
+         WHERE w.user_id = ?1 AND length(f.content) = ?2 AND f.content = ?3)",
+    )?
+    .query_row(params![user_id, content.len() as i64, content], |row| row.get(0))
+}

@@ -203,7 +203,7 @@ fn the_circle_finder_finds_circles() {
 }
 
 /// The layers of docs/architecture.md, by top-level module.
-const EDGE: &[&str] = &["http", "api", "web", "app"];
+const EDGE: &[&str] = &["http", "api", "web", "app", "import"];
 const DOMAIN: &[&str] = &[
     "accounts",
     "application",

@@ -1,6 +1,6 @@
 //! Deleting an account removes every row of the user (workouts, files,
-//! points, equipment, sessions, grants, the apps they own and every token of
-//! those apps, even other users') and nothing else: every table's rows are
+//! points, equipment, sessions, grants, data exports, the apps they own and
+//! every token of those apps, even other users') and nothing else: every table's rows are
 //! compared before and after.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -102,6 +102,19 @@ fn deleting_an_account_removes_its_rows_and_nothing_else() {
     };
     let code = crate::oauth::code(&server, &other, &keeper_client, &[]);
     assert!(!code.is_empty());
+    for token in [&keeper, &other] {
+        assert_eq!(server.post("/api/auth/account/export/request").bearer(token).send().status, 200);
+    }
+    let started = std::time::Instant::now();
+    while server
+        .db()
+        .query_row("SELECT count(*) FROM data_exports WHERE completed = 0", [], |r| r.get::<_, i64>(0))
+        .unwrap()
+        > 0
+    {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "exports never built");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 
     let db = server.db();
     let before = snapshot(&db);

@@ -15,6 +15,7 @@ mod errors;
 mod export;
 mod fittrackee_client;
 mod guard;
+mod import;
 mod load;
 mod oauth;
 mod pages;
