@@ -32,6 +32,8 @@ pub struct Config {
     pub max_database_size: u64,
     pub oauth: OAuthConfig,
     pub maps: MapsConfig,
+    /// The file this was read from (`None`: the defaults).
+    pub file: Option<PathBuf>,
 }
 
 /// Where map tiles come from, and how many are kept.
@@ -91,6 +93,7 @@ impl Default for Config {
                 tile_cache_lifetime: 7 * 86_400,
                 tile_fetches: 2,
             },
+            file: None,
         }
     }
 }
@@ -132,16 +135,16 @@ impl Config {
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| ConfigError { origin: origin.clone(), message: format!("cannot read the file ({e})") })?;
-        Self::from_toml(&text, &origin)
+        Ok(Config { file: Some(path.to_path_buf()), ..Self::from_toml(&text, &origin)? })
     }
 
     pub fn from_toml(text: &str, origin: &str) -> Result<Config, ConfigError> {
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError {
-            origin: origin.to_string(),
+            origin: located(origin, text, e.span().map_or(0, |span| span.start)),
             message: format!("not valid TOML: {}", e.message()),
         })?;
         let mut config = Config::default();
-        let mut keys = Keys { table, origin, prefix: "" };
+        let mut keys = Keys { table, origin, text, prefix: "" };
         if let Some(v) = keys.take_str("listen")? {
             config.listen = parse_listen(&v).map_err(|m| keys.error("listen", &m))?;
         }
@@ -169,10 +172,10 @@ impl Config {
             config.max_database_size = v as u64;
         }
         if let Some(table) = keys.take_table("oauth")? {
-            read_oauth(Keys { table, origin, prefix: "oauth." }, &mut config.oauth)?;
+            read_oauth(Keys { table, origin, text, prefix: "oauth." }, &mut config.oauth)?;
         }
         if let Some(table) = keys.take_table("maps")? {
-            read_maps(Keys { table, origin, prefix: "maps." }, &mut config.maps)?;
+            read_maps(Keys { table, origin, text, prefix: "maps." }, &mut config.maps)?;
         }
         keys.reject_rest()?;
         Ok(config)
@@ -227,16 +230,50 @@ pub fn parse_public_url(value: &str) -> Result<Option<String>, String> {
     Ok(Some(value.trim_end_matches('/').to_string()))
 }
 
+/// `origin, line L, column C` of the byte `offset` of `text`.
+fn located(origin: &str, text: &str, offset: usize) -> String {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("{origin}, line {line}, column {column}")
+}
+
+/// Where `key = …` is written in `section` (`""`: the top) of `text`.
+fn key_offset(text: &str, section: &str, key: &str) -> Option<usize> {
+    let mut current = "";
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|rest| rest.split(']').next()) {
+            current = name.trim();
+        } else if current == section
+            && let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return Some(offset + line.len() - trimmed.len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// Takes known keys out of a TOML table; whatever is left is unknown.
 struct Keys<'a> {
     table: toml::Table,
     origin: &'a str,
+    /// The file's text, to say where a key is.
+    text: &'a str,
     prefix: &'static str,
 }
 
 impl Keys<'_> {
     fn error(&self, key: &str, message: &str) -> ConfigError {
-        ConfigError { origin: self.origin.to_string(), message: format!("key `{}{key}`: {message}", self.prefix) }
+        let section = self.prefix.trim_end_matches('.');
+        let origin = match key_offset(self.text, section, key) {
+            Some(offset) => located(self.origin, self.text, offset),
+            None => self.origin.to_string(),
+        };
+        ConfigError { origin, message: format!("key `{}{key}`: {message}", self.prefix) }
     }
 
     fn take_str(&mut self, key: &str) -> Result<Option<String>, ConfigError> {
@@ -436,9 +473,18 @@ mod tests {
     #[test]
     fn unknown_keys_and_bad_values_name_the_key_and_the_file() {
         let e = Config::from_toml("lisen = \"x\"", "my.toml").unwrap_err();
-        assert_eq!(e.to_string(), "configuration error in my.toml: key `lisen`: unknown key");
-        let e = Config::from_toml("[oauth]\ncode_lifetim = 5", "my.toml").unwrap_err();
-        assert!(e.to_string().contains("`oauth.code_lifetim`"), "{e}");
+        assert_eq!(e.to_string(), "configuration error in my.toml, line 1, column 1: key `lisen`: unknown key");
+        let e = Config::from_toml("workers = 4\n[oauth]\n  code_lifetim = 5", "my.toml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "configuration error in my.toml, line 3, column 3: key `oauth.code_lifetim`: unknown key"
+        );
+        let e = Config::from_toml("workers = 4\nlisten = [\n", "my.toml").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("configuration error in my.toml, line 2, column 11: not valid TOML: unclosed array"),
+            "{e}"
+        );
         let e = Config::from_toml("listen = \"localhost\"", "my.toml").unwrap_err();
         assert!(e.to_string().contains("key `listen`"), "{e}");
         let e = Config::from_toml("workers = 0", "my.toml").unwrap_err();

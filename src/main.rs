@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use fittrackee::accounts::admin::{self, Actor, AdminError, NewAccount, UserChange};
-use fittrackee::accounts::user::Role;
+use fittrackee::accounts::user::{AuthUser, Role};
 use fittrackee::app::App;
 use fittrackee::clock;
 use fittrackee::config::Config;
@@ -70,6 +70,7 @@ enum Command {
 enum OAuth2Command {
     /// Delete tokens whose refresh lifetime ended more than DAYS days ago, and expired codes
     Clean {
+        /// Days since the refresh lifetime ended (0: every expired one)
         #[arg(long)]
         days: u32,
     },
@@ -79,21 +80,32 @@ enum OAuth2Command {
 enum UsersCommand {
     /// Create an active account
     Create {
+        /// 3 to 30 letters, digits or underscores
         username: String,
+        /// The account's email address
         #[arg(long)]
         email: String,
         /// Password (generated and printed when omitted)
         #[arg(long)]
         password: Option<String>,
-        #[arg(long, default_value = "user", value_parser = parse_role)]
-        role: Role,
+        /// The account's role
+        #[arg(long, default_value = "user", value_parser = ["user", "moderator", "admin", "owner"])]
+        role: String,
+    },
+    /// List the accounts
+    List,
+    /// Delete an account and everything in it (an owner's: demote it first)
+    Delete {
+        /// The account to delete
+        username: String,
     },
     /// Change an existing account
     Update {
+        /// The account to change
         username: String,
-        /// New role: user, moderator, admin or owner
-        #[arg(long, value_parser = parse_role)]
-        set_role: Option<Role>,
+        /// New role
+        #[arg(long, value_parser = ["user", "moderator", "admin", "owner"])]
+        set_role: Option<String>,
         /// Activate the account
         #[arg(long)]
         activate: bool,
@@ -106,21 +118,13 @@ enum UsersCommand {
     },
 }
 
-fn parse_role(name: &str) -> Result<Role, String> {
-    Role::parse(name).ok_or_else(|| "expected user, moderator, admin or owner".to_string())
+fn role(name: &str) -> Role {
+    Role::parse(name).unwrap_or(Role::User)
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) if !e.use_stderr() => e.exit(),
-        Err(e) => {
-            // One line, not clap's whole usage block.
-            let message = e.to_string();
-            eprintln!("{} (see --help)", message.lines().next().unwrap_or("invalid arguments").trim_end());
-            return ExitCode::from(2);
-        }
-    };
+    // clap's whole message: which argument, what it takes, the usage.
+    let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -132,6 +136,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), String> {
     let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    if let Some(folder) = config.database.parent().filter(|f| !f.as_os_str().is_empty() && !f.exists()) {
+        return Err(format!(
+            "the database's folder {} does not exist: create it, or set `database` to a file in an existing folder",
+            folder.display()
+        ));
+    }
     let app = App::open(config.clone())
         .map_err(|e| format!("cannot open the database {}: {e}", config.database.display()))?;
     match cli.command.unwrap_or(Command::Serve) {
@@ -207,8 +217,9 @@ fn import(app: &App, username: &str, source: &fittrackee::import::Source<'_>) ->
 fn users(app: &App, command: UsersCommand) -> Result<(), String> {
     let mut db = app.store.conn().map_err(|e| e.to_string())?;
     match command {
-        UsersCommand::Create { username, email, password, role } => {
-            let account = NewAccount { username: &username, email: &email, password: password.as_deref(), role };
+        UsersCommand::Create { username, email, password, role: name } => {
+            let account =
+                NewAccount { username: &username, email: &email, password: password.as_deref(), role: role(&name) };
             let generated =
                 admin::create_account(&mut db, &app.hasher, &account, clock::now()).map_err(|e| e.to_string())?;
             println!("User '{username}' created.");
@@ -216,9 +227,44 @@ fn users(app: &App, command: UsersCommand) -> Result<(), String> {
                 println!("Password: {password}");
             }
         }
+        UsersCommand::List => {
+            use fittrackee::store::users::{UserOrder, UserQuery, directory};
+            let everyone = UserQuery {
+                q: None,
+                with_inactive: true,
+                with_hidden: true,
+                with_suspended: true,
+                order: UserOrder::Username,
+                ascending: true,
+                limit: i64::MAX,
+                offset: 0,
+            };
+            let (all, _) = directory(&db, &everyone).map_err(|e| e.to_string())?;
+            println!("{:<30} {:<40} {:<10} {:<8} since", "username", "email", "role", "state");
+            for u in all {
+                let state = if u.is_active { "active" } else { "inactive" };
+                let since = fittrackee::dates::http_date(u.created_at);
+                println!("{:<30} {:<40} {:<10} {:<8} {since}", u.username, u.email, u.role.name(), state);
+            }
+        }
+        UsersCommand::Delete { username } => {
+            let operator =
+                AuthUser { id: 0, username: String::new(), role: Role::Owner, is_active: true, suspended: false };
+            admin::delete_user(&mut db, &operator, &username).map_err(|e| match e {
+                AdminError::NotFound => format!("no user is called '{username}'"),
+                AdminError::CannotDeleteOwner => {
+                    format!("'{username}' is an owner: demote it first (users update {username} --set-role admin)")
+                }
+                e => e.to_string(),
+            })?;
+            println!("User '{username}' deleted, with everything in it.");
+        }
         UsersCommand::Update { username, set_role, activate, reset_password, update_email } => {
+            if set_role.is_none() && !activate && !reset_password && update_email.is_none() {
+                return Err("nothing to change: give --set-role, --activate, --reset-password or --update-email".into());
+            }
             let change = UserChange {
-                role: set_role,
+                role: set_role.as_deref().map(role),
                 active: activate.then_some(true),
                 reset_password,
                 email: update_email.as_deref(),

@@ -29,10 +29,14 @@ pub fn serve(app: App) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 fn startup_line(config: &Config, bound: std::net::SocketAddr) -> String {
     let public = match &config.public_url {
         Some(url) => url.clone(),
-        None => "taken from each request's Host header (set public_url to fix it)".to_string(),
+        None => "from each request's Host header".to_string(),
+    };
+    let file = match &config.file {
+        Some(path) => format!("configuration {}", path.display()),
+        None => "no configuration file (the defaults)".to_string(),
     };
     format!(
-        "fittrackee {} listening on http://{bound}, database {}, public URL {public}",
+        "fittrackee {} listening on http://{bound}, database {}, {file}, public URL {public}",
         env!("CARGO_PKG_VERSION"),
         config.database.display()
     )
@@ -79,7 +83,8 @@ mod tests {
         let line = startup_line(&config, config.listen);
         assert!(line.contains("listening on http://127.0.0.1:5000"), "{line}");
         assert!(line.contains("database ./fittrackee.db"), "{line}");
-        assert!(line.contains("public URL taken from each request's Host header"), "{line}");
+        assert!(line.contains("public URL from each request's Host header"), "{line}");
+        assert!(line.contains("no configuration file (the defaults)"), "{line}");
     }
 
     #[test]

@@ -44,7 +44,8 @@ fn config_is_found_by_flag_before_or_after_the_command_by_env_or_in_the_working_
     let env = startup_line(dir.path(), &[], &[("FITTRACKEE_CONFIG", "custom.toml")]);
     assert!(env.contains("database flag.db"), "{env}");
     let local = startup_line(dir.path(), &[], &[]);
-    assert!(local.contains("database local.db"), "{local}");
+    assert!(local.contains("database local.db") && local.contains("configuration ./fittrackee.toml"), "{local}");
+    assert!(before.contains("configuration custom.toml"), "the start-up line names the file in use: {before}");
     let overridden = startup_line(dir.path(), &[], &[("FITTRACKEE_DATABASE", "env.db")]);
     assert!(overridden.contains("database env.db"), "{overridden}");
 }
@@ -57,7 +58,7 @@ fn a_bad_configuration_stops_start_up_with_one_line() {
         ("lisen = \"127.0.0.1:0\"", "key `lisen`: unknown key"),
         ("listen = \"nowhere\"", "key `listen`"),
         ("workers = \"many\"", "key `workers`"),
-        ("[oauth]\ncode_lifetime = 0", "key `oauth.code_lifetime`"),
+        ("workers = 2\n[oauth]\ncode_lifetime = 0", "bad.toml, line 3, column 1: key `oauth.code_lifetime`"),
         ("this is not toml", "not valid TOML"),
     ] {
         std::fs::write(&file, text).unwrap();
@@ -70,4 +71,8 @@ fn a_bad_configuration_stops_start_up_with_one_line() {
     let out = Command::new(BIN).args(["--config", "missing.toml"]).current_dir(dir.path()).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml"));
+    std::fs::write(&file, "database = \"no/such/folder/f.db\"").unwrap();
+    let out = Command::new(BIN).args(["--config", file.to_str().unwrap()]).current_dir(dir.path()).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the database's folder no/such/folder does not exist"), "the folder is named as such: {err}");
 }
