@@ -10,6 +10,7 @@ pub mod export;
 pub mod health;
 pub mod neutral;
 pub mod oauth;
+pub mod openapi;
 pub mod pictures;
 pub mod profile;
 pub mod sports;

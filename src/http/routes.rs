@@ -297,6 +297,7 @@ pub static ROUTES: &[Route] = &[
     route(POST, "/api/oauth/token", Public, api::oauth::token),
     route(POST, "/api/oauth/revoke", Public, api::oauth::revoke_token),
     route(GET, "/.well-known/oauth-authorization-server", Public, api::oauth::metadata),
+    route(GET, "/api/openapi.json", Public, api::openapi::document),
     // Browser pages
     route(GET, "/static/style.css", Public, web::stylesheet),
     route(GET, "/", Access::open_page(), web::home),

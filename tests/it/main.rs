@@ -18,6 +18,7 @@ mod guard;
 mod import;
 mod load;
 mod oauth;
+mod openapi;
 mod pages;
 mod pages_browser;
 mod pictures;
