@@ -109,6 +109,11 @@ pub fn security(event: &str, pairs: &[(&str, &str)]) {
     write_line(&format!("security {}", fields(&all)));
 }
 
+/// What the server is doing, for the operator (start, stop).
+pub fn info(what: &str, detail: &str) {
+    write_line(&format!("info {}", fields(&[("what", what), ("detail", detail)])));
+}
+
 /// A failure the operator should know about, with its detail.
 pub fn error(what: &str, detail: &str) {
     write_line(&format!("error {}", fields(&[("what", what), ("detail", detail)])));

@@ -48,6 +48,10 @@ fn dispatch(app: &App, req: &Request, path: &str) -> Response {
     let refuse = |error: HttpError| {
         if api { error.into_response() } else { web::error_response(error, &web::Header::visitor()) }
     };
+    if super::stop::is_stopping() {
+        let stopping = HttpError::message(503, "error", "the server is stopping: try again in a moment");
+        return refuse(stopping.with_header("Retry-After", "5"));
+    }
     match routes::find(req.method(), path) {
         Match::Found(route, params) => {
             let db = match app.store.conn() {

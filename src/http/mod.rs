@@ -14,6 +14,7 @@ mod input;
 pub mod multipart;
 pub mod routes;
 pub mod serve;
+pub mod stop;
 
 pub use crate::slots::{Slot, Slots};
 pub use context::{CSRF_FIELD, Caller, Ctx, Handler, NO_AUTH, SESSION_COOKIE, Via};

@@ -2,7 +2,7 @@
 //! the dispatcher on a pool of workers; and the background worker.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::app::App;
 use crate::clock;
@@ -22,8 +22,58 @@ pub fn serve(app: App) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     if let Some(warning) = transport_warning(&app.config) {
         eprintln!("{warning}");
     }
-    server.run();
-    Ok(())
+    super::stop::on_signals();
+    std::thread::scope(|scope| {
+        // Requests keep being taken (and refused, 503) until the process
+        // exits: a client that retries at once cannot hold the shutdown.
+        scope.spawn(|| {
+            while !super::stop::is_stopping() {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            shut_down(&app, &server);
+        });
+        loop {
+            server.poll_timeout(Duration::from_millis(100));
+        }
+    })
+}
+
+/// How long requests in flight may take to finish at shutdown.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Once requests are refused, lets those already running finish (for at
+/// most `SHUTDOWN_GRACE`), checkpoints the WAL and exits 0.
+fn shut_down<F>(app: &App, server: &rouille::Server<F>)
+where
+    F: Send + Sync + 'static + Fn(&rouille::Request) -> rouille::Response,
+{
+    let started = Instant::now();
+    crate::log::info("stopping", "finishing the requests in flight");
+    std::thread::spawn(|| {
+        std::thread::sleep(SHUTDOWN_GRACE);
+        crate::log::error(
+            "stopping",
+            &format!("requests still running after {} s: stopped anyway", SHUTDOWN_GRACE.as_secs()),
+        );
+        crate::log::flush();
+        std::process::exit(1);
+    });
+    server.join();
+    match app.store.checkpoint() {
+        Ok(()) => crate::log::info(
+            "stopped",
+            &format!("after {} ms; the database is checkpointed", started.elapsed().as_millis()),
+        ),
+        Err(e) => crate::log::error(
+            "stopping",
+            &format!("the WAL could not be checkpointed ({e}); it is kept and replayed at the next start"),
+        ),
+    }
+    crate::log::flush();
+    // Everything is stored and the log written: connections still open
+    // (received after the last poll, never answered, so never acknowledged)
+    // are closed by the exit rather than waited for.
+    std::process::exit(0);
 }
 
 fn startup_line(config: &Config, bound: std::net::SocketAddr) -> String {

@@ -147,6 +147,13 @@ impl Store {
         &self.path
     }
 
+    /// Folds the WAL into the database file and empties it (at shutdown:
+    /// the file alone then holds everything).
+    pub fn checkpoint(&self) -> Result<(), Error> {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        writer.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+    }
+
     /// Changes after every write this process commits, once the write is
     /// visible: what was read before it may be stale. (Another process, the
     /// command line, writes without changing it.)

@@ -25,6 +25,7 @@ mod pictures;
 mod profile;
 mod schemas;
 mod security;
+mod shutdown;
 mod sports;
 mod throttle;
 mod users;

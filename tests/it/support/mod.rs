@@ -51,6 +51,22 @@ impl Server {
         Server { addr, dir, database: database.to_path_buf(), child, _stdout: stdout }
     }
 
+    /// The server's process id (to signal it).
+    pub fn child_id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the server to exit on its own (after a signal): its status.
+    pub fn wait(&self) -> std::process::ExitStatus {
+        let pid = self.child.id() as i32;
+        let mut status = 0;
+        // The child is reaped here, by pid: `Child::wait` needs `&mut` and
+        // other threads still hold the server.
+        let waited = unsafe { libc::waitpid(pid, &mut status, 0) };
+        assert_eq!(waited, pid, "waitpid");
+        std::os::unix::process::ExitStatusExt::from_raw(status)
+    }
+
     /// Kills the process without warning (SIGKILL): no shutdown code runs.
     pub fn kill9(&mut self) {
         self.child.kill().expect("kill the server");
