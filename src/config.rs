@@ -34,6 +34,8 @@ pub struct Config {
     pub maps: MapsConfig,
     /// The file this was read from (`None`: the defaults).
     pub file: Option<PathBuf>,
+    /// Log lines as JSON objects instead of `key=value`.
+    pub log_json: bool,
 }
 
 /// Where map tiles come from, and how many are kept.
@@ -94,6 +96,7 @@ impl Default for Config {
                 tile_fetches: 2,
             },
             file: None,
+            log_json: false,
         }
     }
 }
@@ -167,6 +170,13 @@ impl Config {
         }
         if let Some(v) = keys.take_int("request_timeout", 1, 3600)? {
             config.request_timeout = v as u64;
+        }
+        if let Some(format) = keys.take_str("log_format")? {
+            config.log_json = match format.as_str() {
+                "text" => false,
+                "json" => true,
+                _ => return Err(keys.error("log_format", "expected \"text\" or \"json\"")),
+            };
         }
         if let Some(v) = keys.take_int("max_database_size", 0, i64::MAX)? {
             config.max_database_size = v as u64;

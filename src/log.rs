@@ -1,13 +1,52 @@
 //! The operator's log (standard error): one line per request (written in
 //! batches), per storage failure and per security event (written at
-//! once). Every value is escaped, so a client cannot write control bytes
-//! (terminal escapes, fake lines) into it; no line ever holds a token,
-//! code, secret or password.
+//! once), each `level=… event=… key=value…` (or a JSON object with
+//! `log_format = "json"`), with the request's id when there is one. Every
+//! value is escaped, so a client cannot write control bytes (terminal
+//! escapes, fake lines) into it; no line ever holds a token, code, secret
+//! or password.
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once};
 use std::time::Duration;
+
+/// Whether lines are JSON objects (`log_format = "json"`).
+static JSON: AtomicBool = AtomicBool::new(false);
+
+pub fn use_json(json: bool) {
+    JSON.store(json, Ordering::Relaxed);
+}
+
+thread_local! {
+    /// The id of the request this thread is answering.
+    static REQUEST_ID: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Lines written on this thread carry `id` until the next call.
+pub fn set_request_id(id: Option<&str>) {
+    REQUEST_ID.with(|current| *current.borrow_mut() = id.map(str::to_owned));
+}
+
+/// One line: `level`, `event`, the request's id, then `pairs`.
+pub fn line(level: &str, event: &str, pairs: &[(&str, &str)]) -> String {
+    let id = REQUEST_ID.with(|current| current.borrow().clone());
+    let mut all: Vec<(&str, &str)> = vec![("level", level), ("event", event)];
+    if let Some(id) = id.as_deref() {
+        all.push(("request_id", id));
+    }
+    all.extend_from_slice(pairs);
+    if JSON.load(Ordering::Relaxed) { json_fields(&all) } else { fields(&all) }
+}
+
+/// The pairs as a JSON object (strings escaped as JSON escapes them).
+fn json_fields(pairs: &[(&str, &str)]) -> String {
+    let object: serde_json::Map<String, serde_json::Value> =
+        pairs.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string()))).collect();
+    serde_json::Value::Object(object).to_string()
+}
 
 /// `value` with everything but printable ASCII escaped (`\n`, `\x1b`,
 /// `\u{202e}`), and backslashes and quotes doubled up so that the escaped
@@ -102,21 +141,19 @@ fn write_out(pending: &mut Vec<u8>) {
     }
 }
 
-/// A security event: `security event=<name> key=value…`.
+/// A security event (a refusal an operator may have to explain).
 pub fn security(event: &str, pairs: &[(&str, &str)]) {
-    let mut all = vec![("event", event)];
-    all.extend_from_slice(pairs);
-    write_line(&format!("security {}", fields(&all)));
+    write_line(&line("warn", event, pairs));
 }
 
 /// What the server is doing, for the operator (start, stop).
 pub fn info(what: &str, detail: &str) {
-    write_line(&format!("info {}", fields(&[("what", what), ("detail", detail)])));
+    write_line(&line("info", what, &[("detail", detail)]));
 }
 
 /// A failure the operator should know about, with its detail.
 pub fn error(what: &str, detail: &str) {
-    write_line(&format!("error {}", fields(&[("what", what), ("detail", detail)])));
+    write_line(&line("error", what, &[("detail", detail)]));
 }
 
 #[cfg(test)]

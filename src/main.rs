@@ -136,6 +136,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), String> {
     let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    fittrackee::log::use_json(config.log_json);
     if let Some(folder) = config.database.parent().filter(|f| !f.as_os_str().is_empty() && !f.exists()) {
         return Err(format!(
             "the database's folder {} does not exist: create it, or set `database` to a file in an existing folder",

@@ -16,18 +16,29 @@ use crate::web;
 /// One request, start to finish.
 pub fn handle(app: &App, req: &Request) -> Response {
     let started = Instant::now();
+    let id = request_id(req);
+    log::set_request_id(Some(&id));
     let raw_url = req.raw_url();
     let path = raw_url.split('?').next().unwrap_or("");
     let response = with_security_headers(safe_headers(dispatch(app, req, path), is_api_path(path)));
     // Method, path without query, status, time: never a token, code or secret.
-    log::access(&format!(
-        "{} {} {} {:.1}ms",
-        log::escape(req.method()),
-        log::escape(path),
-        response.status_code,
-        started.elapsed().as_secs_f64() * 1000.0
-    ));
-    response
+    let (status, ms) = (response.status_code.to_string(), format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0));
+    let pairs = [("method", req.method()), ("path", path), ("status", status.as_str()), ("ms", ms.as_str())];
+    log::access(&log::line("info", "request", &pairs));
+    log::set_request_id(None);
+    response.with_additional_header("X-Request-Id", id)
+}
+
+/// The client's `X-Request-Id` when it is a plain token (a proxy's), else
+/// a new one: the operator finds a request's lines by it.
+fn request_id(req: &Request) -> String {
+    let sent = req.header("X-Request-Id").filter(|id| {
+        (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+    });
+    match sent {
+        Some(id) => id.to_string(),
+        None => crate::crypto::random_alphanumeric(16),
+    }
 }
 
 /// The last check of an answer: a header that would carry a control byte

@@ -116,6 +116,10 @@ pub fn validate(
     let checked = protocol_params(params, &client).and_then(|(scope, challenge)| {
         let (scope, not_granted) = grantable_scope(&client, scope.as_deref());
         if scope.is_empty() {
+            let asked = params.scope.single("scope").ok().flatten().unwrap_or("");
+            let fields =
+                [("client_id", client.client_id.as_str()), ("registered", client.scope.as_str()), ("asked", asked)];
+            crate::log::security("scope_not_registered", &fields);
             return Err(("invalid_scope", "None of the requested scopes is registered for this app.".into()));
         }
         Ok((scope, not_granted, challenge))
@@ -214,7 +218,10 @@ fn pkce_challenge(client: &Client, challenge: Option<String>, method: Option<&st
     let invalid = |description: &str| Err(("invalid_request", description.to_string()));
     match (challenge, method) {
         (None, Some(_)) => invalid("Missing 'code_challenge'"),
-        (None, None) if client.require_pkce => invalid("This app requires PKCE: missing 'code_challenge'"),
+        (None, None) if client.require_pkce => {
+            crate::log::security("pkce_required", &[("client_id", client.client_id.as_str())]);
+            invalid("This app requires PKCE: missing 'code_challenge'")
+        }
         (None, None) => Ok(None),
         (Some(c), _) if !pkce::is_well_formed(&c) => invalid("Invalid 'code_challenge'"),
         (Some(_), Some(m)) if !pkce::is_supported_method(m) => invalid("Unsupported 'code_challenge_method'"),

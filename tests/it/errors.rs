@@ -67,8 +67,13 @@ fn one_log_line_per_request_without_query_or_secrets() {
     let token = server.login("lou");
     server.get("/api/auth/profile?secret=hunter2").bearer(&token).send();
     let logs = server.flushed_logs();
-    assert!(logs.lines().any(|l| l.starts_with("GET /api/auth/profile 200 ") && l.ends_with("ms")), "{logs}");
-    assert!(logs.lines().any(|l| l.starts_with("POST /api/auth/login 200 ")), "{logs}");
+    let profile =
+        logs.lines().find(|l| l.contains("method=GET path=/api/auth/profile ")).unwrap_or_else(|| panic!("{logs}"));
+    assert!(
+        profile.starts_with("level=info event=request request_id=") && profile.contains(" status=200 ms="),
+        "{profile}"
+    );
+    assert!(logs.lines().any(|l| l.contains("method=POST path=/api/auth/login status=200 ")), "{logs}");
     for secret in [token.as_str(), "hunter2", PASSWORD] {
         assert!(!logs.contains(secret), "the log contains {secret:?}");
     }
@@ -97,4 +102,29 @@ fn a_huge_declared_length_is_refused_and_the_server_stays_up() {
         assert_eq!(response.status, 413, "{length}");
     }
     assert_eq!(server.get("/api/config").send().status, 200, "still serving");
+}
+
+#[test]
+fn request_ids_are_echoed_and_tie_a_refusal_to_its_request() {
+    let server = Server::start_with("log_format = \"json\"");
+    let token = server.user("ida");
+    let app = crate::oauth::app_with(&server, &token, "profile:read", &["https://app.example/cb"]);
+    let path = format!("/api/oauth/authorize?client_id={}&response_type=code&scope=workouts:write", app.client_id);
+    let answer = server.post(&path).bearer(&token).header("X-Request-Id", "proxy-42").send();
+    assert_eq!(answer.header("X-Request-Id"), Some("proxy-42"), "a proxy's id is kept");
+    let fresh = server.get("/api/ping").header("X-Request-Id", "not \"a\" token").send();
+    let id = fresh.header("X-Request-Id").unwrap();
+    assert!(id.len() == 16 && id.bytes().all(|b| b.is_ascii_alphanumeric()), "a new one instead: {id}");
+    let logs = server.flushed_logs();
+    let lines: Vec<serde_json::Value> = logs.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    assert!(lines.len() >= 3, "JSON lines: {logs}");
+    let refusal = lines.iter().find(|l| l["event"] == "scope_not_registered").unwrap_or_else(|| panic!("{logs}"));
+    assert_eq!((refusal["level"].as_str(), refusal["request_id"].as_str()), (Some("warn"), Some("proxy-42")));
+    assert_eq!(
+        (refusal["registered"].as_str(), refusal["asked"].as_str()),
+        (Some("profile:read"), Some("workouts:write"))
+    );
+    let request =
+        lines.iter().find(|l| l["event"] == "request" && l["request_id"] == "proxy-42").expect("its request line");
+    assert_eq!(request["path"], "/api/oauth/authorize");
 }

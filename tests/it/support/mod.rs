@@ -259,3 +259,8 @@ pub fn unique() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
+
+/// Whether `logs` has a line of `event` holding `fields` (`key=value …`).
+pub fn logged(logs: &str, event: &str, fields: &str) -> bool {
+    logs.lines().any(|l| l.starts_with("level=") && l.contains(&format!(" event={event} ")) && l.contains(fields))
+}
