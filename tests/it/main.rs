@@ -11,6 +11,7 @@ mod cli;
 mod config;
 mod coverage;
 mod deletion;
+mod docs;
 mod errors;
 mod export;
 mod fittrackee_client;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds the server for Raspberry Pis, from this x86-64 machine:
+#   aarch64-unknown-linux-gnu      Pi 3, 4, 5 with a 64-bit OS
+#   armv7-unknown-linux-gnueabihf  32-bit Raspberry Pi OS
+#   aarch64-unknown-linux-musl     a static binary for any 64-bit Linux (when it builds)
+# Rust targets come from rustup, linkers from Debian's cross toolchains
+# (installed here when missing). Binaries land in dist/out/, and
+# dist/smoke.sh runs each one under qemu-user-static.
+#
+#   dist/build.sh                 # every target
+#   dist/build.sh aarch64-unknown-linux-gnu
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TARGETS=("$@")
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf aarch64-unknown-linux-musl)
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+need_packages() {
+    local missing=()
+    for package in "$@"; do dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package"); done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get install -y -qq "${missing[@]}" >/dev/null || {
+        as_root apt-get update -qq && as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+    }
+}
+
+mkdir -p dist/out
+for target in "${TARGETS[@]}"; do
+    case "$target" in
+        aarch64-unknown-linux-gnu | aarch64-unknown-linux-musl)
+            need_packages gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+            cc=aarch64-linux-gnu-gcc ;;
+        armv7-unknown-linux-gnueabihf)
+            need_packages gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
+            cc=arm-linux-gnueabihf-gcc ;;
+        *) echo "unknown target $target" >&2; exit 2 ;;
+    esac
+    rustup target add "$target" >/dev/null
+    upper=$(echo "$target" | tr 'a-z-' 'A-Z_')
+    lower=$(echo "$target" | tr '-' '_')
+    extra=()
+    # musl: the C parts (SQLite, ring) are built by the glibc cross gcc
+    # against Rust's bundled musl; the result is fully static.
+    [ "$target" = aarch64-unknown-linux-musl ] && extra=(-C target-feature=+crt-static)
+    if env "CARGO_TARGET_${upper}_LINKER=$cc" "CC_${lower}=$cc" "AR_${lower}=${cc%-gcc}-ar" \
+        RUSTFLAGS="${extra[*]:-}" cargo build --release --quiet --target "$target" --bin fittrackee; then
+        cp "target/$target/release/fittrackee" "dist/out/fittrackee-$target"
+        "${cc%-gcc}-strip" "dist/out/fittrackee-$target" 2>/dev/null || true
+        echo "$target: dist/out/fittrackee-$target ($(du -k "dist/out/fittrackee-$target" | cut -f1) KiB)"
+    elif [ "$target" = aarch64-unknown-linux-musl ]; then
+        echo "$target: does not build here (see the README); skipped" >&2
+    else
+        exit 1
+    fi
+done
