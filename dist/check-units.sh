@@ -14,7 +14,7 @@ binary=${1:-target/release/fittrackee}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for unit in dist/systemd/*; do
-    sed "s|/usr/local/bin/fittrackee|$(realpath "$binary")|" "$unit" >"$work/$(basename "$unit")"
+    sed "s|/usr/bin/fittrackee|$(realpath "$binary")|" "$unit" >"$work/$(basename "$unit")"
 done
 SYSTEMD_LOG_LEVEL=warning systemd-analyze verify "$work"/*
 echo "units verified: $(cd dist/systemd && echo *)"
