@@ -78,11 +78,22 @@ fn bearer_token<'r>(ctx: &Ctx<'r>) -> Bearer<'r> {
     Bearer::Token(token)
 }
 
+/// Seconds a token may seem issued ahead of this clock before it is said.
+const CLOCK_SKEW: i64 = 300;
+
 /// The user of a valid first-party JWT, or `None` when the token is not one.
 fn first_party_user(ctx: &Ctx<'_>, token: &str) -> Result<Option<(AuthUser, i64)>, HttpError> {
     let Some(claims) = jwt::decode(&ctx.app.keys.jwt, token, ctx.now) else {
         return Ok(None);
     };
+    if claims.issued_at > ctx.now + CLOCK_SKEW {
+        // Signed by us, later than now: this machine's clock went back.
+        let ahead = (claims.issued_at - ctx.now).to_string();
+        crate::log::security(
+            "token_issued_in_the_future",
+            &[("seconds_ahead", &ahead), ("hint", "check the clock (NTP)")],
+        );
+    }
     let user = sessions::user_by_session_id(&ctx.db, claims.session_id, claims.user_id, ctx.now)?;
     Ok(user.map(|u| (u, claims.session_id)))
 }

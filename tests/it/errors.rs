@@ -128,3 +128,24 @@ fn request_ids_are_echoed_and_tie_a_refusal_to_its_request() {
         lines.iter().find(|l| l["event"] == "request" && l["request_id"] == "proxy-42").expect("its request line");
     assert_eq!(request["path"], "/api/oauth/authorize");
 }
+
+#[test]
+fn a_token_issued_ahead_of_the_clock_is_said_in_the_log() {
+    use base64::Engine;
+    let server = Server::start();
+    let token = server.user("tim");
+    let key: Vec<u8> =
+        server.db().query_row("SELECT value FROM settings WHERE key = 'jwt_key'", [], |r| r.get(0)).unwrap();
+    let (header, rest) = token.split_once('.').unwrap();
+    let payload = rest.split('.').next().unwrap();
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut claims: serde_json::Value = serde_json::from_slice(&engine.decode(payload).unwrap()).unwrap();
+    claims["iat"] = serde_json::json!(claims["iat"].as_i64().unwrap() + 3600);
+    let signed = format!("{header}.{}", engine.encode(claims.to_string()));
+    let signature = fittrackee::crypto::hmac_sha256(&key, signed.as_bytes());
+    let ahead = format!("{signed}.{}", fittrackee::crypto::base64url(&signature));
+    assert_eq!(server.get("/api/auth/profile").bearer(&ahead).send().status, 200, "still our token");
+    let logs = server.flushed_logs();
+    assert!(crate::support::logged(&logs, "token_issued_in_the_future", "hint=\"check the clock (NTP)\""), "{logs}");
+    assert!(!logs.contains(&ahead), "never the token itself");
+}
