@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{Item, What};
-use crate::files::Format;
+use crate::files::{Format, SegmentsOn};
 use crate::workouts::WorkoutFields;
 
 const MOST_BYTES: u64 = 256 << 20;
@@ -17,13 +17,21 @@ pub fn items(path: &Path, sport_id: i64) -> Result<Vec<Item>, String> {
         .map(|(name, content)| {
             let file_name = name.rsplit('/').next().unwrap_or(&name).to_string();
             Item {
+                start: start_of(&file_name, &content),
                 name,
                 sport_id,
-                start: None,
                 what: What::File { file_name, content, fields: WorkoutFields::default() },
             }
         })
         .collect())
+}
+
+/// When the file's workout starts (its first timed point of a segment the
+/// analysis keeps), so that the same ride in another format is a duplicate.
+fn start_of(file_name: &str, content: &[u8]) -> Option<i64> {
+    let track = crate::files::read(Format::of(file_name)?, content, SegmentsOn::default()).ok()?;
+    let first = track.segments.iter().filter(|s| s.len() >= 2).flat_map(|s| s.iter()).find_map(|p| p.time)?;
+    Some(first.floor() as i64)
 }
 
 fn in_folder(folder: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {

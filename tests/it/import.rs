@@ -82,9 +82,9 @@ fn a_folder_of_workout_files_imports_with_its_sport() {
     let token = server.user("files");
     let folder = server.dir.path().join("watch");
     std::fs::create_dir(&folder).unwrap();
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    for name in ["formats/ride.fit", "formats/ride.tcx", "gpx/ride_power.gpx"] {
-        std::fs::copy(data.join(name), folder.join(name.rsplit('/').next().unwrap())).unwrap();
+    for day in 0..3 {
+        let run = crate::workouts::gpx_run(crate::workouts::START + day * 86_400, 60);
+        std::fs::write(folder.join(format!("day{day}.gpx")), run).unwrap();
     }
     std::fs::write(folder.join("notes.txt"), "not a workout").unwrap();
     std::fs::write(folder.join("ride_broken.gpx"), "<gpx><trk><trkseg><trkpt lat=").unwrap();
@@ -106,6 +106,15 @@ fn a_folder_of_workout_files_imports_with_its_sport() {
     let again = server.cli(&["import", "--user", "files", "--sport", "1", folder.to_str().unwrap()]);
     assert!(again.status.success(), "{}", text(&again));
     assert!(text(&again).contains("0 created, 3 skipped as duplicates, 0 failed"), "{}", text(&again));
+    // The same ride as FIT and as TCX (same sport, same start): one workout.
+    let other = server.dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats");
+    for name in ["ride.fit", "ride.tcx"] {
+        std::fs::copy(data.join(name), other.join(name)).unwrap();
+    }
+    let same_ride = server.cli(&["import", "--user", "files", "--sport", "1", other.to_str().unwrap()]);
+    assert!(text(&same_ride).contains("1 created, 1 skipped as duplicates"), "{}", text(&same_ride));
     let nobody = server.cli(&["import", "--user", "nobody", "--sport", "1", folder.to_str().unwrap()]);
     assert!(text(&nobody).contains("no user is called 'nobody'"), "{}", text(&nobody));
 }
