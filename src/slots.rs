@@ -19,6 +19,9 @@ struct State {
     /// Tickets of those waiting, oldest first.
     waiting: VecDeque<u64>,
     next_ticket: u64,
+    /// Slots given back so far: a waiter's patience starts again whenever
+    /// the line moves.
+    freed: u64,
 }
 
 /// A taken slot, given back on drop.
@@ -44,8 +47,10 @@ impl Slots {
         })
     }
 
-    /// A slot, waiting up to `patience` for one in turn when all are taken,
-    /// if fewer than `most_waiting` already wait.
+    /// A slot, waiting for one in turn when all are taken, if fewer than
+    /// `most_waiting` already wait: for as long as slots keep coming back,
+    /// but never `patience` without one coming back (work that is slow, not
+    /// merely busy, is not waited for).
     pub fn take_waiting(&self, most_waiting: usize, patience: Duration) -> Option<Slot<'_>> {
         let mut state = self.state();
         if state.taken < self.capacity && state.waiting.is_empty() {
@@ -58,8 +63,12 @@ impl Slots {
         let ticket = state.next_ticket;
         state.next_ticket += 1;
         state.waiting.push_back(ticket);
-        let deadline = Instant::now() + patience;
+        let mut deadline = Instant::now() + patience;
+        let mut freed = state.freed;
         loop {
+            if state.freed != freed {
+                (freed, deadline) = (state.freed, Instant::now() + patience);
+            }
             if state.waiting.front() == Some(&ticket) && state.taken < self.capacity {
                 state.waiting.pop_front();
                 state.taken += 1;
@@ -79,7 +88,10 @@ impl Slots {
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        self.slots.state().taken -= 1;
+        let mut state = self.slots.state();
+        state.taken -= 1;
+        state.freed += 1;
+        drop(state);
         self.slots.freed.notify_all();
     }
 }
@@ -115,6 +127,33 @@ mod tests {
             drop(held);
             assert!(waiter.join().unwrap(), "the waiter got the slot");
         });
+    }
+
+    #[test]
+    fn patience_starts_again_while_the_line_moves() {
+        let slots = Slots::new(1);
+        let held = slots.take().unwrap();
+        std::thread::scope(|scope| {
+            for n in 0..3 {
+                let slots = &slots;
+                scope.spawn(move || {
+                    std::thread::sleep(Duration::from_millis(5 * n));
+                    let _slot = slots.take_waiting(8, Duration::from_secs(5)).expect("a turn");
+                    std::thread::sleep(Duration::from_millis(30));
+                });
+            }
+            std::thread::sleep(Duration::from_millis(40));
+            scope.spawn(move || drop(held));
+            // Fourth in line: about 90 ms to wait, with 50 ms of patience.
+            let started = Instant::now();
+            let turn = slots.take_waiting(8, Duration::from_millis(50));
+            assert!(turn.is_some(), "the line moved every 30 ms: worth waiting for");
+            assert!(started.elapsed() >= Duration::from_millis(60), "{:?}", started.elapsed());
+        });
+        let _stuck = slots.take().unwrap();
+        let started = Instant::now();
+        assert!(slots.take_waiting(8, Duration::from_millis(50)).is_none(), "nothing comes back: no slot");
+        assert!(started.elapsed() < Duration::from_millis(500));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!
 //! A slow or dead tile server costs little: at most `tile_fetches` workers
 //! wait on it at once, twice as many more wait their turn (a map in a
-//! browser asks six tiles at once) for at most `FETCH_PATIENCE`, the rest
+//! browser asks six tiles at once) while fetches keep finishing, never
+//! `FETCH_PATIENCE` without one finishing, the rest
 //! answer from the cache or refuse at once; every fetch is bounded in time
 //! and size, and kept tiles are served, however old, when the tile server
 //! cannot be reached.
@@ -28,8 +29,9 @@ use tile::TileAddress;
 
 /// The longest a thumbnail waits for its tiles before it is drawn without
 /// the missing ones (and not kept, so that the next request tries again).
-/// How long a tile request waits for a fetch slot: a healthy tile server
-/// frees one in a fraction of this, a slow one is not waited for.
+/// How long a tile request waits without any fetch finishing: a healthy
+/// tile server finishes one in a fraction of this, a slow one is not waited
+/// for.
 const FETCH_PATIENCE: Duration = Duration::from_millis(1500);
 const THUMBNAIL_DEADLINE: Duration = Duration::from_secs(15);
 
