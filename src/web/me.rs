@@ -62,14 +62,26 @@ impl Me {
     /// A record's name and its value in the user's units.
     pub fn record(&self, record: &Record) -> (&'static str, String) {
         let r = &self.reader;
-        match record.record_type {
-            RecordType::AS => ("Best average speed", r.speed(record.value)),
-            RecordType::MS => ("Top speed", r.speed(record.value)),
-            RecordType::FD => ("Farthest distance", r.distance(record.value)),
-            RecordType::HA => ("Highest ascent", r.elevation(record.value)),
-            RecordType::LD => ("Longest duration", super::units::duration(record.value)),
-            RecordType::AP => ("Best average pace", r.pace(3600.0 / record.value)),
-            RecordType::BP => ("Best pace", r.pace(3600.0 / record.value)),
-        }
+        let value = match record.record_type {
+            RecordType::AS | RecordType::MS => r.speed(record.value),
+            RecordType::FD => r.distance(record.value),
+            RecordType::HA => r.elevation(record.value),
+            RecordType::LD => super::units::duration(record.value),
+            RecordType::AP | RecordType::BP => r.pace(3600.0 / record.value),
+        };
+        (record_name(record.record_type), value)
+    }
+}
+
+/// What a record is called on the pages.
+pub fn record_name(kind: RecordType) -> &'static str {
+    match kind {
+        RecordType::AS => "Best average speed",
+        RecordType::MS => "Top speed",
+        RecordType::FD => "Farthest distance",
+        RecordType::HA => "Highest ascent",
+        RecordType::LD => "Longest duration",
+        RecordType::AP => "Best average pace",
+        RecordType::BP => "Best pace",
     }
 }

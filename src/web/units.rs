@@ -55,6 +55,16 @@ impl Reader {
         if self.imperial { metres * FEET_PER_METRE } else { metres }
     }
 
+    /// A distance typed in the user's unit, in kilometres.
+    pub fn km_of(&self, typed: f64) -> f64 {
+        if self.imperial { typed * KM_PER_MILE } else { typed }
+    }
+
+    /// An elevation typed in the user's unit, in metres.
+    pub fn metres_of(&self, typed: f64) -> f64 {
+        if self.imperial { typed / FEET_PER_METRE } else { typed }
+    }
+
     pub fn distance(&self, km: f64) -> String {
         format!("{:.2} {}", self.distance_value(km), self.distance_unit())
     }
@@ -138,6 +148,8 @@ mod tests {
         assert_eq!(imperial.pace(16.09344), "6:00 min/mi");
         assert_eq!(imperial.speed_as(SpeedDisplay::PaceAndSpeed, 16.09344), "6:00 min/mi (10.0 mi/h)");
         assert_eq!(duration(3725.4), "1:02:05");
+        assert!((imperial.km_of(10.0) - 16.09344).abs() < 1e-9 && (imperial.metres_of(328.084) - 100.0).abs() < 1e-3);
+        assert_eq!((metric.km_of(5.0), metric.metres_of(7.0)), (5.0, 7.0));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 
 use maud::{Markup, html};
 
-use super::Ticks;
 use super::scale::Scale;
+use super::{Ticks, frame, num, y_grid};
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 240.0;
@@ -42,26 +42,18 @@ pub fn bar_chart(bars: &Bars<'_>) -> Markup {
     let y = Scale::new((0.0, top), (HEIGHT - BOTTOM, TOP));
     let slot = (WIDTH - LEFT - RIGHT) / bars.periods.len().max(1) as f64;
     let every = bars.periods.len().div_ceil(MOST_LABELS).max(1);
-    let (title_id, desc_id) = (format!("{}-title", bars.id), format!("{}-desc", bars.id));
-    html! {
-        svg.chart.bars id=(bars.id) viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img"
-            aria-labelledby={ (title_id) " " (desc_id) } xmlns="http://www.w3.org/2000/svg" {
-            title id=(title_id) { (bars.title) }
-            desc id=(desc_id) { (bars.summary) }
-            g.grid {
-                @for (value, label) in &ticks {
-                    line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(fmt(y.at(*value))) y2=(fmt(y.at(*value))) {}
-                    text x=(LEFT - 6.0) y=(fmt(y.at(*value) + 4.0)) text-anchor="end" { (label) }
-                }
-                @for (i, period) in bars.periods.iter().enumerate().filter(|(i, _)| i % every == 0) {
-                    text x=(fmt(LEFT + slot * (i as f64 + 0.5))) y=(HEIGHT - BOTTOM + 16.0) text-anchor="middle" { (period) }
-                }
-            }
-            @for (i, period) in bars.periods.iter().enumerate() {
-                (column(bars, i, period, &y, LEFT + slot * i as f64 + slot * 0.15, slot * 0.7))
+    let body = html! {
+        g.grid {
+            (y_grid(&ticks, &y, LEFT, WIDTH - RIGHT))
+            @for (i, period) in bars.periods.iter().enumerate().filter(|(i, _)| i % every == 0) {
+                text x=(num(LEFT + slot * (i as f64 + 0.5))) y=(HEIGHT - BOTTOM + 16.0) text-anchor="middle" { (period) }
             }
         }
-    }
+        @for (i, period) in bars.periods.iter().enumerate() {
+            (column(bars, i, period, &y, LEFT + slot * i as f64 + slot * 0.15, slot * 0.7))
+        }
+    };
+    frame("chart bars", bars.id, (WIDTH, HEIGHT), bars.title, bars.summary, body)
 }
 
 /// One period's bar: its sports stacked from the bottom, each with a tooltip.
@@ -77,15 +69,11 @@ fn column(bars: &Bars<'_>, i: usize, period: &str, y: &Scale, x: f64, width: f64
     }
     html! {
         @for (stack, value, bottom, top) in pieces {
-            rect x=(fmt(x)) y=(fmt(top)) width=(fmt(width)) height=(fmt(bottom - top)) fill=(stack.color) {
+            rect x=(num(x)) y=(num(top)) width=(num(width)) height=(num(bottom - top)) fill=(stack.color) {
                 title { (period) " · " (stack.name) ": " ((bars.value)(value)) }
             }
         }
     }
-}
-
-fn fmt(v: f64) -> String {
-    format!("{v:.1}")
 }
 
 #[cfg(test)]

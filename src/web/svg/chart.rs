@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use super::scale::Scale;
 use super::simplify::lttb;
-use super::{Ticks, path_data};
+use super::{Ticks, frame, num, path_data, y_grid};
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 220.0;
@@ -63,31 +63,18 @@ pub fn line_chart(chart: &LineChart<'_>) -> Markup {
         .iter()
         .map(|run| run.iter().map(|&(a, b)| (x.at(a), y.at(b))).collect())
         .collect();
-    let title_id = format!("{}-title", chart.id);
-    let desc_id = format!("{}-desc", chart.id);
-    html! {
-        svg.chart id=(chart.id) viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img"
-            aria-labelledby={ (title_id) " " (desc_id) } xmlns="http://www.w3.org/2000/svg" {
-            title id=(title_id) { (chart.title) }
-            desc id=(desc_id) { (chart.summary) }
-            g.grid {
-                @for (value, label) in &y_ticks {
-                    line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(fmt(y.at(*value))) y2=(fmt(y.at(*value))) {}
-                    text x=(LEFT - 6.0) y=(fmt(y.at(*value) + 4.0)) text-anchor="end" { (label) }
-                }
-                @for (value, label) in &x_ticks {
-                    text x=(fmt(x.at(*value))) y=(HEIGHT - BOTTOM + 16.0) text-anchor="middle" { (label) }
-                }
+    let body = html! {
+        g.grid {
+            (y_grid(&y_ticks, &y, LEFT, WIDTH - RIGHT))
+            @for (value, label) in &x_ticks {
+                text x=(num(x.at(*value))) y=(HEIGHT - BOTTOM + 16.0) text-anchor="middle" { (label) }
             }
-            path.line d=(path_data(&drawn)) stroke=(chart.color) {}
-            text.axis x=(fmt((LEFT + WIDTH - RIGHT) / 2.0)) y=(HEIGHT - 6.0) text-anchor="middle" { (chart.x.label) }
-            text.axis x="4" y="20" text-anchor="start" { (chart.y.label) }
         }
-    }
-}
-
-fn fmt(v: f64) -> String {
-    format!("{v:.1}")
+        path.line d=(path_data(&drawn)) stroke=(chart.color) {}
+        text.axis x=(num((LEFT + WIDTH - RIGHT) / 2.0)) y=(HEIGHT - 6.0) text-anchor="middle" { (chart.x.label) }
+        text.axis x="4" y="20" text-anchor="start" { (chart.y.label) }
+    };
+    frame("chart", chart.id, (WIDTH, HEIGHT), chart.title, chart.summary, body)
 }
 
 #[cfg(test)]

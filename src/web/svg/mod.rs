@@ -14,6 +14,10 @@ pub use route::route_map;
 
 use std::fmt::Write;
 
+use maud::{Markup, html};
+
+use scale::Scale;
+
 /// How an axis writes its values.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Ticks {
@@ -57,6 +61,36 @@ pub fn clock(seconds: f64) -> String {
     let total = seconds.max(0.0).round() as i64;
     let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
     if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
+}
+
+/// A picture: the `<svg>` of `width` × `height` units with its title and
+/// its description (what a screen reader says of it), around `body`.
+fn frame(class: &str, id: &str, (width, height): (f64, f64), title: &str, summary: &str, body: Markup) -> Markup {
+    let (title_id, desc_id) = (format!("{id}-title"), format!("{id}-desc"));
+    html! {
+        svg class=(class) id=(id) viewBox={ "0 0 " (num(width)) " " (num(height)) } role="img"
+            aria-labelledby={ (title_id) " " (desc_id) } xmlns="http://www.w3.org/2000/svg" {
+            title id=(title_id) { (title) }
+            desc id=(desc_id) { (summary) }
+            (body)
+        }
+    }
+}
+
+/// Horizontal grid lines from `left` to `right`, each labelled at its left.
+fn y_grid(ticks: &[(f64, String)], y: &Scale, left: f64, right: f64) -> Markup {
+    html! {
+        @for (value, label) in ticks {
+            line x1=(left) x2=(right) y1=(num(y.at(*value))) y2=(num(y.at(*value))) {}
+            text x=(left - 6.0) y=(num(y.at(*value) + 4.0)) text-anchor="end" { (label) }
+        }
+    }
+}
+
+/// A coordinate, to one decimal (enough on a 640-unit picture).
+fn num(v: f64) -> String {
+    let text = format!("{v:.1}");
+    text.strip_suffix(".0").map_or(text.clone(), str::to_owned)
 }
 
 /// An SVG path through runs of points (one `M` per run), one decimal each.

@@ -3,8 +3,8 @@
 
 use maud::{Markup, html};
 
-use super::path_data;
 use super::simplify::{radial, rdp_within};
+use super::{frame, num, path_data};
 
 const WIDTH: f64 = 640.0;
 const MOST_HEIGHT: f64 = 420.0;
@@ -49,17 +49,12 @@ pub fn route_map(id: &str, title: &str, summary: &str, segments: &[Vec<(f64, f64
         .collect();
     let start = drawn.first().and_then(|s| s.first()).copied().unwrap_or_default();
     let end = drawn.last().and_then(|s| s.last()).copied().unwrap_or_default();
-    let (title_id, desc_id) = (format!("{id}-title"), format!("{id}-desc"));
-    Some(html! {
-        svg.route id=(id) viewBox={ "0 0 " (WIDTH) " " (format!("{height:.0}")) } role="img"
-            aria-labelledby={ (title_id) " " (desc_id) } xmlns="http://www.w3.org/2000/svg" {
-            title id=(title_id) { (title) }
-            desc id=(desc_id) { (summary) }
-            path.track d=(path_data(&drawn)) {}
-            circle.start cx=(format!("{:.1}", start.0)) cy=(format!("{:.1}", start.1)) r="7" { title { "Start" } }
-            rect.end x=(format!("{:.1}", end.0 - 6.0)) y=(format!("{:.1}", end.1 - 6.0)) width="12" height="12" { title { "End" } }
-        }
-    })
+    let body = html! {
+        path.track d=(path_data(&drawn)) {}
+        circle.start cx=(num(start.0)) cy=(num(start.1)) r="7" { title { "Start" } }
+        rect.end x=(num(end.0 - 6.0)) y=(num(end.1 - 6.0)) width="12" height="12" { title { "End" } }
+    };
+    Some(frame("route", id, (WIDTH, height.round()), title, summary, body))
 }
 
 #[cfg(test)]

@@ -180,12 +180,12 @@ pub fn manual(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let Some(distance) = number("distance").filter(|d| d.is_finite() && *d >= 0.0) else {
         return render(ctx, &me, 400, Some(Which::Manual), Some("The distance must be a number, 0 or more."));
     };
-    let metres = |v: Option<f64>| v.map(|a| if r.imperial { a / 3.280839895 } else { a });
+    let metres = |v: Option<f64>| v.map(|a| r.metres_of(a));
     let new = ManualWorkout {
         sport_id: text("sport_id").parse().unwrap_or(0),
         workout_date: text("workout_date").replacen('T', " ", 1),
         duration,
-        distance: if r.imperial { distance * 1.609344 } else { distance },
+        distance: r.km_of(distance),
         ascent: metres(number("ascent")),
         descent: metres(number("descent")),
         calories: None,

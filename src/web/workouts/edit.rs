@@ -109,8 +109,8 @@ fn change_of(form: &Form, me: &Me, with_file: bool) -> Result<WorkoutChange, Str
         ManualChange::default()
     } else {
         let r = &me.reader;
-        let km = number("distance", "The distance")?.map(|d| if r.imperial { d * 1.609344 } else { d });
-        let metres = |v: Option<f64>| v.map(|a| if r.imperial { a / 3.280839895 } else { a });
+        let km = number("distance", "The distance")?.map(|d| r.km_of(d));
+        let metres = |v: Option<f64>| v.map(|a| r.metres_of(a));
         ManualChange {
             workout_date: Some(text("workout_date").replacen('T', " ", 1)),
             duration: Some(

@@ -49,13 +49,11 @@ const DISTANCE_FILTERS: &[&str] =
     &["distance_from", "distance_to", "ave_speed_from", "ave_speed_to", "max_speed_from", "max_speed_to"];
 
 /// The page's query as the API's list reads it: kilometres, 20 a page.
-fn list_query(query: &Form, imperial: bool) -> Form {
+fn list_query(query: &Form, reader: &super::units::Reader) -> Form {
     let mut form = query.clone();
-    if imperial {
-        for part in form.parts.iter_mut().filter(|p| DISTANCE_FILTERS.contains(&p.name.as_str())) {
-            if let Some(miles) = std::str::from_utf8(&part.data).ok().and_then(|t| t.trim().parse::<f64>().ok()) {
-                part.data = (miles * 1.609344).to_string().into_bytes();
-            }
+    for part in form.parts.iter_mut().filter(|p| DISTANCE_FILTERS.contains(&p.name.as_str())) {
+        if let Some(typed) = std::str::from_utf8(&part.data).ok().and_then(|t| t.trim().parse::<f64>().ok()) {
+            part.data = reader.km_of(typed).to_string().into_bytes();
         }
     }
     if form.text("per_page").is_none() {
@@ -67,7 +65,7 @@ fn list_query(query: &Form, imperial: bool) -> Form {
 pub fn list(ctx: &mut Ctx<'_>) -> Result<Response, HttpError> {
     let me = Me::load(ctx)?;
     let query = http::query(ctx.req);
-    let (status, listed, error) = match page_of(ctx, &list_query(&query, me.reader.imperial), &me.user) {
+    let (status, listed, error) = match page_of(ctx, &list_query(&query, &me.reader), &me.user) {
         Ok(listed) => (200, Some(listed), None),
         Err(e) if e.status < 500 => (400, None, Some(format!("These filters cannot be used: {}.", e.text()))),
         Err(e) => return Err(e),

@@ -12,6 +12,7 @@ use crate::api::workouts::{View, cadence_factor, can_see, record_shown};
 use crate::http::{self, Ctx, HttpError};
 use crate::sports::info;
 use crate::store::{equipments, points, records, users, workouts as store};
+use crate::web::me::record_name;
 use crate::web::svg::route_map;
 use crate::web::units::{Reader, duration};
 use crate::web::{csrf_field, html_response, page};
@@ -186,17 +187,4 @@ fn details(ctx: &Ctx<'_>, w: &Workout, view: &View<'_>, r: &Reader, analysis_sho
             }
         }
     })
-}
-
-fn record_name(kind: crate::workouts::RecordType) -> &'static str {
-    use crate::workouts::RecordType::*;
-    match kind {
-        AS => "Best average speed",
-        MS => "Top speed",
-        FD => "Farthest distance",
-        HA => "Highest ascent",
-        LD => "Longest duration",
-        AP => "Best average pace",
-        BP => "Best pace",
-    }
 }
