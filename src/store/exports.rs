@@ -54,6 +54,12 @@ pub fn archive(conn: &Connection, user_id: i64, file_name: &str) -> Result<Optio
     .optional()
 }
 
+/// Whether a completed export was requested before `before`.
+pub fn any_before(conn: &Connection, before: i64) -> Result<bool, Error> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM data_exports WHERE completed = 1 AND created_at < ?1)")?
+        .query_row([before], |row| row.get(0))
+}
+
 /// Deletes the completed exports requested before `before`.
 pub fn delete_before(conn: &Connection, before: i64) -> Result<usize, Error> {
     conn.execute("DELETE FROM data_exports WHERE completed = 1 AND created_at < ?1", [before])
