@@ -36,6 +36,17 @@ pub struct Config {
     pub file: Option<PathBuf>,
     /// Log lines as JSON objects instead of `key=value`.
     pub log_json: bool,
+    /// Serve HTTPS with this certificate and key (`None`: plain HTTP).
+    pub tls: Option<TlsFiles>,
+}
+
+/// The PEM files of built-in TLS; they are read again when they change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first (certbot's `fullchain.pem`).
+    pub cert: PathBuf,
+    /// Its private key (certbot's `privkey.pem`).
+    pub key: PathBuf,
 }
 
 /// Where map tiles come from, and how many are kept.
@@ -97,6 +108,7 @@ impl Default for Config {
             },
             file: None,
             log_json: false,
+            tls: None,
         }
     }
 }
@@ -181,6 +193,21 @@ impl Config {
         if let Some(v) = keys.take_int("max_database_size", 0, i64::MAX)? {
             config.max_database_size = v as u64;
         }
+        let tls_cert = keys.take_str("tls_cert")?.filter(|v| !v.trim().is_empty());
+        let tls_key = keys.take_str("tls_key")?.filter(|v| !v.trim().is_empty());
+        config.tls = match (tls_cert, tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert: cert.into(), key: key.into() }),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(keys.error("tls_cert", "is set, so tls_key (the private key file) must be too"));
+            }
+            (None, Some(_)) => {
+                return Err(keys.error("tls_key", "is set, so tls_cert (the certificate file) must be too"));
+            }
+        };
+        if let Err(message) = config.check_public_scheme() {
+            return Err(keys.error("public_url", &message));
+        }
         if let Some(table) = keys.take_table("oauth")? {
             read_oauth(Keys { table, origin, text, prefix: "oauth." }, &mut config.oauth)?;
         }
@@ -202,8 +229,27 @@ impl Config {
         }
         if let Some(v) = var("FITTRACKEE_PUBLIC_URL") {
             self.public_url = parse_public_url(&v).map_err(|m| err("FITTRACKEE_PUBLIC_URL", m))?;
+            self.check_public_scheme().map_err(|m| err("FITTRACKEE_PUBLIC_URL", m))?;
         }
         Ok(())
+    }
+
+    /// With built-in TLS clients reach us over https, so a plain-http public
+    /// URL would name an address that does not answer (and an OAuth issuer
+    /// that apps cannot match).
+    fn check_public_scheme(&self) -> Result<(), String> {
+        match &self.public_url {
+            Some(url) if self.tls.is_some() && url.starts_with("http://") => Err(format!(
+                "`{url}` is plain http, but the server serves https (tls_cert is set): use https://{}",
+                &url["http://".len()..]
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The scheme clients reach the server with when no proxy is involved.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls.is_some() { "https" } else { "http" }
     }
 
     /// True when the server can be reached from other machines.
@@ -527,5 +573,25 @@ mod tests {
         assert_eq!(c.database, PathBuf::from("/tmp/x.db"));
         let e = c.apply_env(|n| (n == "FITTRACKEE_LISTEN").then(|| "nope".into())).unwrap_err();
         assert_eq!(e.origin, "environment variable FITTRACKEE_LISTEN");
+    }
+
+    #[test]
+    fn tls_takes_both_files_and_an_https_public_url() {
+        let both = "tls_cert = \"/etc/f/fullchain.pem\"\ntls_key = \"/etc/f/privkey.pem\"\n";
+        let c = Config::from_toml(both, "f").unwrap();
+        let files = TlsFiles { cert: "/etc/f/fullchain.pem".into(), key: "/etc/f/privkey.pem".into() };
+        assert_eq!(c.tls, Some(files));
+        assert_eq!(c.scheme(), "https");
+        assert_eq!(Config::from_toml("tls_cert = \"\"\ntls_key = \"\"", "f").unwrap().tls, None, "empty: off");
+        let e = Config::from_toml("workers = 2\ntls_key = \"k.pem\"", "f").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "configuration error in f, line 2, column 1: key `tls_key`: is set, so tls_cert (the certificate file) must be too"
+        );
+        let e = Config::from_toml(&format!("{both}public_url = \"http://fit.lan\""), "f").unwrap_err();
+        assert!(e.to_string().contains("key `public_url`") && e.to_string().contains("use https://fit.lan"), "{e}");
+        let mut c = Config::from_toml(&format!("{both}public_url = \"https://fit.lan\""), "f").unwrap();
+        let e = c.apply_env(|n| (n == "FITTRACKEE_PUBLIC_URL").then(|| "http://fit.lan".into())).unwrap_err();
+        assert_eq!(e.origin, "environment variable FITTRACKEE_PUBLIC_URL");
     }
 }

@@ -146,7 +146,7 @@ fn run(cli: Cli) -> Result<(), String> {
     let app = App::open(config.clone())
         .map_err(|e| format!("cannot open the database {}: {e}", config.database.display()))?;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(app).map_err(|e| format!("cannot listen on {}: {e}", config.listen)),
+        Command::Serve => serve(app),
         Command::Users(command) => users(&app, command),
         Command::Import { user, path, sport, from, email, password, token } => {
             let credentials = from.map(|url| fittrackee::import::Credentials { url, email, password, token });

@@ -20,7 +20,8 @@ pub fn handle(app: &App, req: &Request) -> Response {
     log::set_request_id(Some(&id));
     let raw_url = req.raw_url();
     let path = raw_url.split('?').next().unwrap_or("");
-    let response = with_security_headers(safe_headers(dispatch(app, req, path), is_api_path(path)));
+    let response =
+        with_security_headers(safe_headers(dispatch(app, req, path), is_api_path(path)), app.config.tls.is_some());
     // Method, path without query, status, time: never a token, code or secret.
     let (status, ms) = (response.status_code.to_string(), format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0));
     let pairs = [("method", req.method()), ("path", path), ("status", status.as_str()), ("ms", ms.as_str())];
@@ -105,20 +106,27 @@ fn page_not_found(app: &App, req: &Request) -> Response {
     ctx.cookies.into_iter().fold(response, |response, cookie| response.with_additional_header("Set-Cookie", cookie))
 }
 
-/// Headers every answer carries: no framing, no sniffing, no referrer, and
-/// nothing cached unless the handler said otherwise (static files).
-fn with_security_headers(mut response: Response) -> Response {
+/// A year: browsers that reached us over TLS keep to https for that long.
+/// Not `includeSubDomains`: a home server's domain may have plain-http
+/// neighbours (a router, a printer) that are not ours to break.
+const HSTS: &str = "max-age=31536000";
+
+/// Headers every answer carries: no framing, no sniffing, no referrer,
+/// nothing cached unless the handler said otherwise (static files), and
+/// HSTS when we serve TLS ourselves (a proxy in front sets its own).
+fn with_security_headers(mut response: Response, tls: bool) -> Response {
     let has = |r: &Response, name: &str| r.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
     if !has(&response, "Cache-Control") {
         response =
             response.with_additional_header("Cache-Control", "no-store").with_additional_header("Pragma", "no-cache");
     }
-    response
+    let response = response
         .with_additional_header("X-Frame-Options", "DENY")
         .with_additional_header(
             "Content-Security-Policy",
             "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
         )
         .with_additional_header("Referrer-Policy", "no-referrer")
-        .with_additional_header("X-Content-Type-Options", "nosniff")
+        .with_additional_header("X-Content-Type-Options", "nosniff");
+    if tls { response.with_additional_header("Strict-Transport-Security", HSTS) } else { response }
 }

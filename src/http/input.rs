@@ -197,10 +197,15 @@ pub fn client_ip(req: &Request, config: &Config) -> IpAddr {
         .unwrap_or(peer)
 }
 
-/// True when a trusted proxy says the client used https.
+/// True when the client used https: to us (built-in TLS: the one listener
+/// serves nothing else; rouille's `is_secure` is always false), or to a
+/// trusted proxy that says so.
 pub fn request_is_https(req: &Request, config: &Config) -> bool {
-    config.trusted_proxies.contains(&req.remote_addr().ip())
-        && req.header("X-Forwarded-Proto").is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+    let proxy_says_https = || {
+        config.trusted_proxies.contains(&req.remote_addr().ip())
+            && req.header("X-Forwarded-Proto").is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+    };
+    config.tls.is_some() || proxy_says_https()
 }
 
 /// The base URL clients reach us at: the configured `public_url`, else the

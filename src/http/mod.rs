@@ -15,6 +15,7 @@ pub mod multipart;
 pub mod routes;
 pub mod serve;
 pub mod stop;
+mod tls;
 
 pub use crate::slots::{Slot, Slots};
 pub use context::{CSRF_FIELD, Caller, Ctx, Handler, NO_AUTH, SESSION_COOKIE, Via};

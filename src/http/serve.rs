@@ -9,20 +9,33 @@ use crate::clock;
 use crate::config::Config;
 
 /// Binds the listening socket and serves until the process ends.
-pub fn serve(app: App) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+pub fn serve(app: App) -> Result<(), String> {
     crate::memory::tune_allocator();
     let app = Arc::new(app);
     let worker_app = Arc::clone(&app);
-    std::thread::Builder::new().name("background".into()).spawn(move || work_in_background(&worker_app))?;
-    let workers = app.config.workers;
+    let thread_error = |e: std::io::Error| format!("cannot start a thread: {e}");
+    std::thread::Builder::new()
+        .name("background".into())
+        .spawn(move || work_in_background(&worker_app))
+        .map_err(thread_error)?;
     let handler_app = Arc::clone(&app);
-    let server = rouille::Server::new(app.config.listen, move |req| super::dispatch::handle(&handler_app, req))?
-        .pool_size(workers);
+    let handler = move |req: &rouille::Request| super::dispatch::handle(&handler_app, req);
+    let listen = app.config.listen;
+    let server = match &app.config.tls {
+        None => rouille::Server::new(listen, handler),
+        Some(files) => {
+            let (chain, key) = super::tls::load(files)?;
+            rouille::Server::new_ssl(listen, handler, chain, key)
+        }
+    }
+    .map_err(|e| format!("cannot listen on {listen}: {e}"))?
+    .pool_size(app.config.workers);
     println!("{}", startup_line(&app.config, server.server_addr()));
     if let Some(warning) = transport_warning(&app.config) {
         eprintln!("{warning}");
     }
     super::stop::on_signals();
+    super::tls::watch(app.config.tls.clone()).map_err(thread_error)?;
     std::thread::scope(|scope| {
         // Requests keep being taken (and refused, 503) until the process
         // exits: a client that retries at once cannot hold the shutdown.
@@ -86,18 +99,20 @@ fn startup_line(config: &Config, bound: std::net::SocketAddr) -> String {
         None => "no configuration file (the defaults)".to_string(),
     };
     format!(
-        "fittrackee {} listening on http://{bound}, database {}, {file}, public URL {public}",
+        "fittrackee {} listening on {}://{bound}, database {}, {file}, public URL {public}",
         env!("CARGO_PKG_VERSION"),
+        config.scheme(),
         config.database.display()
     )
 }
 
 fn transport_warning(config: &Config) -> Option<String> {
-    let plain_http = config.public_url.as_deref().is_none_or(|url| url.starts_with("http://"));
+    let plain_http = config.tls.is_none() && config.public_url.as_deref().is_none_or(|url| url.starts_with("http://"));
     (plain_http && config.listens_beyond_loopback()).then(|| {
         format!(
             "warning: listening on {} beyond loopback with a plain-http public URL: passwords and tokens \
-             would cross the network unencrypted. Put a TLS proxy in front and set public_url = \"https://…\"",
+             would cross the network unencrypted. Set tls_cert and tls_key, or put a TLS proxy in front and set \
+             public_url = \"https://…\"",
             config.listen
         )
     })
@@ -147,5 +162,14 @@ mod tests {
         assert!(transport_warning(&config).is_some());
         config.public_url = Some("https://fit.example.org".into());
         assert_eq!(transport_warning(&config), None);
+    }
+
+    #[test]
+    fn built_in_tls_is_https_and_needs_no_warning() {
+        let mut config = Config::default();
+        config.listen = "0.0.0.0:443".parse().unwrap();
+        config.tls = Some(crate::config::TlsFiles { cert: "c.pem".into(), key: "k.pem".into() });
+        assert_eq!(transport_warning(&config), None);
+        assert!(startup_line(&config, config.listen).contains("listening on https://0.0.0.0:443"));
     }
 }

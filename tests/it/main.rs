@@ -29,6 +29,7 @@ mod security;
 mod shutdown;
 mod sports;
 mod throttle;
+mod tls;
 mod users;
 mod web_client;
 mod web_pages;

@@ -1,12 +1,38 @@
 //! A minimal HTTP/1.1 client over a raw socket: one request per connection
 //! (`Connection: close`), bodies sent as given (or chunked), responses read
-//! to the end. Tests see exactly what the server answered.
+//! to the end. Tests see exactly what the server answered. Over plain TCP,
+//! or over TLS when given a client configuration.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
+
+/// A byte stream to the server: a socket, or TLS over one.
+pub trait Duplex: Read + Write + Send {}
+impl<T: Read + Write + Send> Duplex for T {}
+
+/// Connects to `addr`, through TLS when `tls` is given.
+pub fn connect(addr: &str, tls: Option<&Arc<rustls::ClientConfig>>) -> std::io::Result<Box<dyn Duplex>> {
+    let tcp = TcpStream::connect(addr)?;
+    tcp.set_read_timeout(Some(Duration::from_secs(30)))?;
+    Ok(match tls {
+        None => Box::new(tcp),
+        Some(config) => Box::new(wrap(tcp, config)),
+    })
+}
+
+/// TLS over `tcp` to a server that must prove it is 127.0.0.1.
+pub fn wrap(
+    tcp: TcpStream,
+    config: &Arc<rustls::ClientConfig>,
+) -> rustls::StreamOwned<rustls::ClientConnection, TcpStream> {
+    let name = rustls::pki_types::ServerName::try_from("127.0.0.1").expect("server name");
+    let conn = rustls::ClientConnection::new(Arc::clone(config), name).expect("client connection");
+    rustls::StreamOwned::new(conn, tcp)
+}
 
 pub struct Request {
     addr: String,
@@ -15,6 +41,7 @@ pub struct Request {
     headers: Vec<(String, String)>,
     body: Vec<u8>,
     chunked: bool,
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl Request {
@@ -26,7 +53,14 @@ impl Request {
             headers: Vec::new(),
             body: Vec::new(),
             chunked: false,
+            tls: None,
         }
+    }
+
+    /// Sends over TLS (`None`: plain TCP).
+    pub fn tls(mut self, config: Option<Arc<rustls::ClientConfig>>) -> Request {
+        self.tls = config;
+        self
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Request {
@@ -69,8 +103,7 @@ impl Request {
     }
 
     pub fn send(self) -> Response {
-        let mut stream = TcpStream::connect(&self.addr).expect("connect to the test server");
-        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut stream = connect(&self.addr, self.tls.as_ref()).expect("connect to the test server");
         let mut head = format!("{} {} HTTP/1.1\r\nConnection: close\r\n", self.method, self.path);
         if !self.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
             head.push_str(&format!("Host: {}\r\n", self.addr));
@@ -177,15 +210,18 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
 /// One keep-alive connection that sends requests one after the other and
 /// reads each answer by its length (load tests: many requests per socket).
 pub struct Connection {
-    stream: std::io::BufReader<TcpStream>,
+    stream: std::io::BufReader<Box<dyn Duplex>>,
     addr: String,
 }
 
 impl Connection {
     pub fn open(addr: &str) -> std::io::Result<Connection> {
-        let stream = TcpStream::connect(addr)?;
-        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-        Ok(Connection { stream: std::io::BufReader::new(stream), addr: addr.to_string() })
+        Connection::open_with(addr, None)
+    }
+
+    /// Over TLS when `tls` is given.
+    pub fn open_with(addr: &str, tls: Option<&Arc<rustls::ClientConfig>>) -> std::io::Result<Connection> {
+        Ok(Connection { stream: std::io::BufReader::new(connect(addr, tls)?), addr: addr.to_string() })
     }
 
     /// Sends one request (a JSON body when given) and reads its answer.

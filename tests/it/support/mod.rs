@@ -8,6 +8,7 @@ pub mod browser;
 pub mod http;
 pub mod samples;
 pub mod tiles;
+pub mod tls;
 pub mod web_client;
 pub mod webdriver;
 
@@ -27,6 +28,8 @@ pub struct Server {
     database: PathBuf,
     child: Child,
     _stdout: BufReader<ChildStdout>,
+    /// Set when the server serves TLS: requests go through it.
+    pub tls: Option<std::sync::Arc<rustls::ClientConfig>>,
 }
 
 impl Server {
@@ -48,7 +51,21 @@ impl Server {
         std::fs::write(&config, format!("listen = \"127.0.0.1:0\"\ndatabase = \"{shown}\"\n{extra_config}\n"))
             .expect("write config");
         let (child, stdout, addr) = spawn(dir.path());
-        Server { addr, dir, database: database.to_path_buf(), child, _stdout: stdout }
+        Server { addr, dir, database: database.to_path_buf(), child, _stdout: stdout, tls: None }
+    }
+
+    /// Starts serving TLS with `leaf` (written to `cert.pem` and `key.pem`
+    /// in the server's directory); requests trust `ca` only.
+    pub fn start_tls(ca: &tls::TestCa, leaf: &tls::Leaf, extra_config: &str) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database = dir.path().join("fittrackee.db");
+        let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+        std::fs::write(&cert, &leaf.chain_pem).expect("write cert.pem");
+        std::fs::write(&key, &leaf.key_pem).expect("write key.pem");
+        let files = format!("tls_cert = \"{}\"\ntls_key = \"{}\"\n", cert.display(), key.display());
+        let mut server = Server::start_in(dir, &database, &format!("{files}{extra_config}"));
+        server.tls = Some(ca.client());
+        server
     }
 
     /// The server's process id (to signal it).
@@ -94,7 +111,8 @@ impl Server {
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}{path}", self.addr)
     }
 
     pub fn config_path(&self) -> PathBuf {
@@ -144,23 +162,23 @@ impl Server {
     }
 
     pub fn get(&self, path: &str) -> Request {
-        Request::new(&self.addr, "GET", path)
+        self.request("GET", path)
     }
 
     pub fn post(&self, path: &str) -> Request {
-        Request::new(&self.addr, "POST", path)
+        self.request("POST", path)
     }
 
     pub fn patch(&self, path: &str) -> Request {
-        Request::new(&self.addr, "PATCH", path)
+        self.request("PATCH", path)
     }
 
     pub fn delete(&self, path: &str) -> Request {
-        Request::new(&self.addr, "DELETE", path)
+        self.request("DELETE", path)
     }
 
     pub fn request(&self, method: &str, path: &str) -> Request {
-        Request::new(&self.addr, method, path)
+        Request::new(&self.addr, method, path).tls(self.tls.clone())
     }
 
     /// Registers `username` (email `<username>@example.org`) through the API.
@@ -227,8 +245,9 @@ fn spawn(dir: &Path) -> (Child, BufReader<ChildStdout>, String) {
     let mut line = String::new();
     stdout.read_line(&mut line).expect("read the startup line");
     let addr = line
-        .split("listening on http://")
+        .split("listening on ")
         .nth(1)
+        .and_then(|rest| rest.strip_prefix("http://").or_else(|| rest.strip_prefix("https://")))
         .and_then(|rest| rest.split(',').next())
         .unwrap_or_else(|| panic!("unexpected startup line: {line:?}; log: {}", read(&dir.join("server.log"))))
         .to_string();

@@ -115,6 +115,9 @@ pub use connection::{ConfigListenAddr, ListenAddr, Listener};
 pub use request::{ReadWrite, Request};
 pub use response::{Response, ResponseBox};
 pub use test::TestRequest;
+// Patched: the certificate can be replaced while serving (PATCHES.md, 11).
+#[cfg(feature = "ssl-rustls")]
+pub use ssl::replace_certificate;
 
 mod client;
 mod common;
@@ -301,7 +304,7 @@ impl Server {
                         // enforced; a client that stops reading its answer
                         // cannot hold a worker for more than the write timeout.
                         let _ = sock.configure(util::SOCKET_READ_TICK, util::SOCKET_WRITE_TIMEOUT);
-                        let (read_closable, write_closable) = match ssl {
+                        let halves = match ssl {
                             None => RefinedTcpStream::new(sock),
                             #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
                             Some(ref ssl) => {
@@ -317,6 +320,9 @@ impl Server {
                             #[cfg(not(any(feature = "ssl-openssl", feature = "ssl-rustls")))]
                             Some(ref _ssl) => unreachable!(),
                         };
+                        // Patched: no second handle on the socket (out of
+                        // file descriptors) drops this connection only.
+                        let Ok((read_closable, write_closable)) = halves else { continue };
 
                         Ok(ClientConnection::new(write_closable, read_closable))
                     }
@@ -334,7 +340,10 @@ impl Server {
                                     let (sender, receiver) = mpsc::channel();
                                     for rq in client {
                                         messages.push(rq.with_notify_sender(sender.clone()).into());
-                                        receiver.recv().unwrap();
+                                        // Patched: was unwrap (a panic in a pool thread).
+                                        if receiver.recv().is_err() {
+                                            break;
+                                        }
                                     }
                                 } else {
                                     for rq in client {

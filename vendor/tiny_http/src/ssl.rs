@@ -15,6 +15,8 @@ pub(crate) use self::openssl::SplitOpenSslStream as SslStream;
 #[cfg(feature = "ssl-rustls")]
 pub(crate) mod rustls;
 #[cfg(feature = "ssl-rustls")]
+pub use self::rustls::replace_certificate;
+#[cfg(feature = "ssl-rustls")]
 pub(crate) use self::rustls::RustlsContext as SslContextImpl;
 #[cfg(feature = "ssl-rustls")]
 pub(crate) use self::rustls::RustlsStream as SslStream;

@@ -24,6 +24,12 @@ impl SplitOpenSslStream {
     }
 }
 
+impl SplitOpenSslStream {
+    pub(crate) fn try_clone(&self) -> std::io::Result<Self> {
+        Ok(self.clone())
+    }
+}
+
 impl Clone for SplitOpenSslStream {
     fn clone(&self) -> Self {
         Self(self.0.clone())
