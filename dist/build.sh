@@ -2,9 +2,9 @@
 # Builds the server for Raspberry Pis, from this x86-64 machine:
 #   aarch64-unknown-linux-gnu      Pi 3, 4, 5 with a 64-bit OS
 #   armv7-unknown-linux-gnueabihf  32-bit Raspberry Pi OS
-#   aarch64-unknown-linux-musl     a static binary for any 64-bit Linux (when it builds)
+#   aarch64-unknown-linux-musl     a static binary for any 64-bit Linux (built with zig)
 # Rust targets come from rustup, linkers from Debian's cross toolchains
-# (installed here when missing). Binaries land in dist/out/, and
+# (installed here when missing), and for musl from zig (PyPI, in a venv). Binaries land in dist/out/, and
 # dist/smoke.sh runs each one under qemu-user-static.
 #
 #   dist/build.sh                 # every target
@@ -34,13 +34,19 @@ for target in "${TARGETS[@]}"; do
             cc=aarch64-linux-gnu-gcc ;;
         aarch64-unknown-linux-musl)
             # SQLite's C must be compiled against musl's headers: Debian's
-            # glibc cross gcc leaves open64 & co. unresolved. Built only
-            # where a musl cross compiler is on the PATH (musl.cc's).
-            if ! command -v aarch64-linux-musl-gcc >/dev/null; then
-                echo "$target: skipped (no aarch64-linux-musl-gcc on this machine; Debian has none)"
-                continue
-            fi
-            cc=aarch64-linux-musl-gcc ;;
+            # glibc cross gcc leaves open64 & co. unresolved, and Debian has
+            # no musl cross gcc. Zig (from PyPI, with cargo-zigbuild) carries
+            # musl for every target and is the C compiler and linker here.
+            zig_venv=target/zig-venv
+            [ -x "$zig_venv/bin/cargo-zigbuild" ] || {
+                python3 -m venv "$zig_venv"
+                "$zig_venv/bin/pip" install --quiet cargo-zigbuild
+            }
+            rustup target add "$target" >/dev/null
+            PATH="$PWD/$zig_venv/bin:$PATH" cargo zigbuild --release --quiet --target "$target" --bin fittrackee
+            cp "target/$target/release/fittrackee" "dist/out/fittrackee-$target"
+            echo "$target: dist/out/fittrackee-$target ($(du -k "dist/out/fittrackee-$target" | cut -f1) KiB, static)"
+            continue ;;
         armv7-unknown-linux-gnueabihf)
             need_packages gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
             cc=arm-linux-gnueabihf-gcc ;;
@@ -49,10 +55,8 @@ for target in "${TARGETS[@]}"; do
     rustup target add "$target" >/dev/null
     upper=$(echo "$target" | tr 'a-z-' 'A-Z_')
     lower=$(echo "$target" | tr '-' '_')
-    extra=()
-    [ "$target" = aarch64-unknown-linux-musl ] && extra=(-C target-feature=+crt-static)
     if env "CARGO_TARGET_${upper}_LINKER=$cc" "CC_${lower}=$cc" "AR_${lower}=${cc%-gcc}-ar" \
-        RUSTFLAGS="${extra[*]:-}" cargo build --release --quiet --target "$target" --bin fittrackee; then
+        cargo build --release --quiet --target "$target" --bin fittrackee; then
         cp "target/$target/release/fittrackee" "dist/out/fittrackee-$target"
         "${cc%-gcc}-strip" "dist/out/fittrackee-$target" 2>/dev/null || true
         echo "$target: dist/out/fittrackee-$target ($(du -k "dist/out/fittrackee-$target" | cut -f1) KiB)"

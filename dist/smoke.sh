@@ -1,15 +1,51 @@
 #!/usr/bin/env bash
 # Runs each binary of dist/out/ under qemu-user-static: start it, register,
-# sign in, upload a GPX, list it. Fails on the first binary that does not.
+# sign in, upload a GPX, list it; then start it with a TLS certificate and
+# ask over HTTPS. Fails on the first binary that does not.
 #
 #   dist/smoke.sh                       # every binary in dist/out/
 #   dist/smoke.sh dist/out/fittrackee-aarch64-unknown-linux-gnu
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+# The emulators, and openssl to make the certificate of the HTTPS check.
+for package in qemu-user-static openssl; do
+    dpkg -s "$package" >/dev/null 2>&1 && continue
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get install -y -qq "$package" >/dev/null || {
+        as_root apt-get update -qq && as_root apt-get install -y -qq "$package" >/dev/null
+    }
+done
+
 BINARIES=("$@")
 [ ${#BINARIES[@]} -gt 0 ] || BINARIES=(dist/out/fittrackee-*)
 GPX=tests/data/gpx/tour_segments.gpx
+
+# start WORK EMULATOR... BINARY: serves WORK/fittrackee.toml; sets pid and addr.
+start() {
+    local work=$1
+    shift
+    # Created here: the background process opens them a moment later.
+    : >"$work/out"
+    : >"$work/err"
+    "$@" --config "$work/fittrackee.toml" serve >"$work/out" 2>"$work/err" &
+    pid=$!
+    addr=""
+    for _ in $(seq 200); do
+        addr=$(sed -n 's/.*listening on https*:\/\/\([^ ,]*\).*/\1/p' "$work/out")
+        [ -n "$addr" ] && return 0
+        sleep 0.1
+    done
+    echo "${*: -1} did not start: $(cat "$work/err")" >&2
+    kill "$pid"
+    exit 1
+}
+
+stop() {
+    kill -TERM "$pid"
+    wait "$pid" || { echo "$1 did not stop cleanly" >&2; exit 1; }
+}
 
 for binary in "${BINARIES[@]}"; do
     case "$binary" in
@@ -20,15 +56,7 @@ for binary in "${BINARIES[@]}"; do
     esac
     work=$(mktemp -d)
     printf 'listen = "127.0.0.1:0"\ndatabase = "%s/fittrackee.db"\n' "$work" >"$work/fittrackee.toml"
-    "${run[@]}" "$binary" --config "$work/fittrackee.toml" serve >"$work/out" 2>"$work/err" &
-    pid=$!
-    addr=""
-    for _ in $(seq 200); do
-        addr=$(sed -n 's/.*listening on http:\/\/\([^ ,]*\).*/\1/p' "$work/out")
-        [ -n "$addr" ] && break
-        sleep 0.1
-    done
-    [ -n "$addr" ] || { echo "$binary did not start: $(cat "$work/err")" >&2; kill "$pid"; exit 1; }
+    start "$work" "${run[@]}" "$binary"
     python3 - "$addr" "$GPX" <<'PY'
 import json, sys, urllib.error, urllib.request
 addr, gpx = sys.argv[1], sys.argv[2]
@@ -54,8 +82,21 @@ listed = call("GET", "/api/workouts", token=token)["data"]["workouts"]
 assert [w["id"] for w in listed] == [created["data"]["workouts"][0]["id"]], listed
 print(f"  {listed[0]['title']}: {listed[0]['distance']} km, {len(listed[0]['records'])} records")
 PY
-    kill -TERM "$pid"
-    wait "$pid" || { echo "$binary did not stop cleanly" >&2; exit 1; }
+    stop "$binary"
     echo "$binary: starts, registers, signs in, uploads and lists under $(basename "${run[0]}")"
+    # Built-in TLS (ring's assembly for this CPU): one request over HTTPS.
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+    printf 'tls_cert = "%s/cert.pem"\ntls_key = "%s/key.pem"\n' "$work" "$work" >>"$work/fittrackee.toml"
+    start "$work" "${run[@]}" "$binary"
+    python3 - "$addr" "$work/cert.pem" <<'PY'
+import ssl, sys, urllib.request
+addr, cert = sys.argv[1], sys.argv[2]
+context = ssl.create_default_context(cafile=cert)
+with urllib.request.urlopen(f"https://{addr}/api/config", context=context, timeout=60) as answer:
+    assert answer.status == 200 and answer.headers["Strict-Transport-Security"], answer.headers
+PY
+    stop "$binary"
+    echo "$binary: serves HTTPS"
     rm -rf "$work"
 done
