@@ -50,8 +50,31 @@ fn keep_alive_and_large_uploads_work_over_tls() {
     assert!(gpx.len() > 256 * 1024, "a body streamed to the handler, not read ahead: {}", gpx.len());
     let created = upload(&server, &token, &json!({ "sport_id": 1 }).to_string(), &gpx);
     assert_eq!(created.status, 201, "{}", created.text());
-    let listed = server.get("/api/workouts").bearer(&token).send().json();
-    assert_eq!(listed["data"]["workouts"].as_array().map(Vec::len), Some(1));
+    let id = created.json()["data"]["workouts"][0]["id"].as_str().unwrap().to_string();
+    let original = server.get(&format!("/api/workouts/{id}/original/download")).bearer(&token).send();
+    assert_eq!(original.status, 200);
+    assert_eq!(original.body, gpx.as_bytes(), "a large answer arrives whole");
+}
+
+#[test]
+fn concurrent_tls_clients_are_all_answered() {
+    let ca = TestCa::new();
+    let server = Server::start_tls(&ca, &ca.leaf(), "");
+    let token = server.user("alice");
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            scope.spawn(|| {
+                for _ in 0..5 {
+                    let mut connection = Connection::open_with(&server.addr, server.tls.as_ref()).expect("connect");
+                    for _ in 0..10 {
+                        let answer = connection.send("GET", "/api/auth/profile", Some(&token), None).expect("answer");
+                        assert_eq!(answer.status, 200);
+                    }
+                }
+            });
+        }
+    });
+    assert!(!server.logs().contains("panicked"), "{}", server.logs());
 }
 
 #[test]
