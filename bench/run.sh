@@ -5,7 +5,7 @@
 #   bench/run.sh                  # every case, 10 s each
 #   DURATION=3 bench/run.sh       # quicker, noisier
 #
-# Needs wrk (installed with apt-get when missing) and Linux /proc.
+# Needs wrk and openssl (installed with apt-get when missing) and Linux /proc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,11 +15,14 @@ WORKOUTS=10000
 EMAIL=bench@example.org
 PASSWORD=bench-password-0123456789
 
-if ! command -v wrk >/dev/null; then
-    echo "installing wrk" >&2
+for tool in wrk openssl; do
+    command -v "$tool" >/dev/null && continue
+    echo "installing $tool" >&2
     SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-    $SUDO apt-get install -y wrk >/dev/null 2>&1 || { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y wrk >/dev/null; }
-fi
+    $SUDO apt-get install -y "$tool" >/dev/null 2>&1 || {
+        $SUDO apt-get update >/dev/null && $SUDO apt-get install -y "$tool" >/dev/null
+    }
+done
 
 cargo build --release --quiet --bin fittrackee --example ceiling --example benchkit
 BIN=target/release/fittrackee
@@ -46,7 +49,7 @@ start() {
     PID=$!
     PIDS+=("$PID")
     for _ in $(seq 100); do
-        ADDR=$(sed -n 's/.*listening on http:\/\/\([^ ,]*\).*/\1/p' "$out")
+        ADDR=$(sed -n 's/.*listening on https*:\/\/\([^ ,]*\).*/\1/p' "$out")
         [ -n "$ADDR" ] && return 0
         sleep 0.05
     done
@@ -131,6 +134,19 @@ run_case "config, 64 slow clients" "$SERVER_PID" "$URL/api/config" 2 4 get TOKEN
 wait "$SLOW_PID" || true
 kill "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
+
+# The same database served over built-in TLS (an ECDSA P-256 certificate,
+# as Let's Encrypt issues by default): keep-alive, and a handshake each.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+{ cat "$WORK/fittrackee.toml"; printf 'tls_cert = "%s"\ntls_key = "%s"\n' "$WORK/cert.pem" "$WORK/key.pem"; } \
+    >"$WORK/tls.toml"
+start "$BIN" --config "$WORK/tls.toml" serve
+TLS_PID=$PID
+run_case "profile 64, TLS" "$TLS_PID" "https://$ADDR/api/auth/profile" 2 64 get TOKEN="$ACCESS_TOKEN"
+run_case "config, TLS handshake each" "$TLS_PID" "https://$ADDR/api/config" 2 16 handshake
+kill "$TLS_PID"
+wait "$TLS_PID" 2>/dev/null || true
 
 START_SEEDED=$("$KIT" startup "$BIN" "$WORK/fittrackee.toml" 21)
 config "$WORK/fresh.db" >"$WORK/fresh.toml"
