@@ -2,8 +2,6 @@
 //! URLs, keep-alive and large uploads through it, certificates replaced on
 //! SIGHUP and when the files change, and the refusals at start-up.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -82,14 +80,24 @@ fn plain_http_and_stalled_handshakes_on_the_tls_port_are_dropped() {
     let ca = TestCa::new();
     let server = Server::start_tls(&ca, &ca.leaf(), "");
     assert!(crate::support::http::raw(&server.addr, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").is_none());
-    // The first bytes of a ClientHello record, then nothing.
-    let mut stalled = TcpStream::connect(&server.addr).expect("connect");
-    stalled.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    stalled.write_all(&[0x16, 0x03, 0x01]).unwrap();
+    // A handshake record declaring 64 KiB, a ClientHello cut short (the
+    // server waits for the rest until the handshake deadline), noise.
+    let mut noise = vec![0u8; 4096];
+    let mut state = 0x2545_f491_u32;
+    for byte in &mut noise {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        *byte = state as u8;
+    }
+    let cut_hello = [0x16, 0x03, 0x01, 0x00, 0x40, 0x01, 0x00, 0x00, 0x3c, 0x03, 0x03];
     let started = Instant::now();
-    let mut rest = Vec::new();
-    let _ = stalled.read_to_end(&mut rest);
-    assert!(started.elapsed() < Duration::from_secs(20), "closed after {:?}", started.elapsed());
+    std::thread::scope(|scope| {
+        for hostile in [&[0x16, 0x03, 0x03, 0xff, 0xff][..], &cut_hello, &noise] {
+            scope.spawn(|| assert!(crate::support::http::raw(&server.addr, hostile).is_none()));
+        }
+    });
+    assert!(started.elapsed() < Duration::from_secs(20), "the last was closed after {:?}", started.elapsed());
     assert_eq!(server.get("/api/config").send().status, 200, "the server still answers");
 }
 
