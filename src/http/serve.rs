@@ -11,6 +11,10 @@ use crate::config::Config;
 /// Binds the listening socket and serves until the process ends.
 pub fn serve(app: App) -> Result<(), String> {
     crate::memory::tune_allocator();
+    // Before the start-up line: a signal sent as soon as it is read (by a
+    // supervisor, a test) must find the handlers, not the default action
+    // (SIGHUP's ends the process).
+    super::stop::on_signals();
     let app = Arc::new(app);
     let worker_app = Arc::clone(&app);
     let thread_error = |e: std::io::Error| format!("cannot start a thread: {e}");
@@ -34,7 +38,6 @@ pub fn serve(app: App) -> Result<(), String> {
     if let Some(warning) = transport_warning(&app.config) {
         eprintln!("{warning}");
     }
-    super::stop::on_signals();
     super::tls::watch(app.config.tls.clone()).map_err(thread_error)?;
     std::thread::scope(|scope| {
         // Requests keep being taken (and refused, 503) until the process
