@@ -1,13 +1,14 @@
 //! Users' pictures: checked as FitTrackee checks them, kept in the
-//! database, served to anyone with the type they were checked as, the
-//! bytes exactly as sent.
+//! database without their metadata (a photo's location), served to anyone
+//! with the type they were checked as.
 
 use serde_json::json;
 
 use crate::support::http::{BOUNDARY, Part, multipart};
 use crate::support::{Response, Server};
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+/// A 1×1 PNG, whole (a file without its `IEND` is refused).
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\x0dIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\0\x05\0\x01\xff\x89\x99=\x1d\0\0\0\0IEND\xaeB`\x82";
 const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff\xd9";
 
 fn upload(server: &Server, token: &str, parts: &[Part<'_>]) -> Response {
@@ -41,7 +42,7 @@ fn a_picture_is_kept_served_as_sent_replaced_and_deleted() {
     assert_eq!(shown.status, 200, "anyone may see it, as on FitTrackee");
     assert_eq!(shown.header("Content-Type"), Some("image/png"));
     assert_eq!(shown.header("X-Content-Type-Options"), Some("nosniff"));
-    assert_eq!(shown.body, PNG, "the bytes as sent");
+    assert_eq!(shown.body, PNG, "the bytes as sent (there was no metadata)");
     let shown_user = server.get("/api/users/painter").bearer(&token).send().json();
     assert_eq!(shown_user["data"]["users"][0]["picture"], true);
 
@@ -100,4 +101,28 @@ fn a_picture_beyond_the_size_limit_is_refused_with_fittrackees_message() {
     let mut fits = PNG.to_vec();
     fits.resize(2000, 0);
     assert_eq!(upload(&server, &token, &[picture("fits.png", &fits)]).status, 200);
+}
+
+#[test]
+fn a_photos_location_is_not_kept_but_its_orientation_is() {
+    let server = Server::start();
+    let token = server.user("walker");
+    // EXIF (big-endian): orientation 6, then a GPS tag and its text.
+    let mut exif = b"Exif\0\0MM\0*\0\0\0\x08\0\x02".to_vec();
+    exif.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]);
+    exif.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 0x26]);
+    exif.extend_from_slice(b"\0\0\0\0GPS 43.2965N 5.3698E");
+    let mut photo = b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff\xe1".to_vec();
+    photo.extend_from_slice(&u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+    photo.extend_from_slice(&exif);
+    photo.extend_from_slice(b"\xff\xfe\0\x0ftaken at home\xff\xda\0\x04\x01\x01scan\xff\xd9");
+    assert_eq!(upload(&server, &token, &[picture("photo.jpg", &photo)]).status, 200);
+    let shown = server.get("/api/users/walker/picture").send().body;
+    let has = |needle: &[u8]| shown.windows(needle.len()).any(|w| w == needle);
+    assert!(!has(b"GPS") && !has(b"home"), "no location, no comment: {shown:?}");
+    assert!(has(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6]), "the orientation stays: {shown:?}");
+    assert!(has(b"JFIF") && shown.ends_with(b"scan\xff\xd9"), "the image itself stays: {shown:?}");
+
+    let cut = &photo[..photo.len() - 6];
+    refused(&upload(&server, &token, &[picture("cut.jpg", cut)]), 400, "invalid file");
 }

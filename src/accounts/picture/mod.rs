@@ -1,6 +1,9 @@
 //! Users' pictures: checked as FitTrackee checks them (the extension, the
-//! size, and that the bytes start as such an image does), stored in the
-//! database, served as they were sent: the bytes are never decoded.
+//! size, and that the bytes start as such an image does), stripped of their
+//! metadata (a photo's location, `metadata`), stored in the database. The
+//! pixels are never decoded.
+
+mod metadata;
 
 use std::fmt;
 
@@ -79,7 +82,8 @@ pub fn replace(
     now: i64,
 ) -> Result<(), PictureError> {
     let content_type = check(file_name, content, max_size)?;
-    db.write(|tx| users::set_picture(tx, user_id, content_type, content, now))?;
+    let stripped = metadata::strip(content_type, content).ok_or(PictureError::Invalid)?;
+    db.write(|tx| users::set_picture(tx, user_id, content_type, &stripped, now))?;
     Ok(())
 }
 
