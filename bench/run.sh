@@ -15,14 +15,8 @@ WORKOUTS=10000
 EMAIL=bench@example.org
 PASSWORD=bench-password-0123456789
 
-for tool in wrk openssl; do
-    command -v "$tool" >/dev/null && continue
-    echo "installing $tool" >&2
-    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-    $SUDO apt-get install -y "$tool" >/dev/null 2>&1 || {
-        $SUDO apt-get update >/dev/null && $SUDO apt-get install -y "$tool" >/dev/null
-    }
-done
+source dist/packages.sh
+need_packages wrk openssl
 
 cargo build --release --quiet --bin fittrackee --example ceiling --example benchkit
 BIN=target/release/fittrackee

@@ -15,16 +15,7 @@ cd "$(dirname "$0")/.."
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf aarch64-unknown-linux-musl)
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-need_packages() {
-    local missing=()
-    for package in "$@"; do dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package"); done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get install -y -qq "${missing[@]}" >/dev/null || {
-        as_root apt-get update -qq && as_root apt-get install -y -qq "${missing[@]}" >/dev/null
-    }
-}
+source dist/packages.sh
 
 mkdir -p dist/out
 for target in "${TARGETS[@]}"; do

@@ -24,7 +24,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 deb=$(ls dist/out/fittrackee_*_amd64.deb | head -1)
 # The package's one dependency (its postinst adds the system user).
-dpkg -s adduser >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq adduser >/dev/null
+source dist/packages.sh
+need_packages adduser
 dpkg -i "$deb" >/dev/null
 fittrackee --version
 test -f /etc/fittrackee/fittrackee.toml

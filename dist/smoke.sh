@@ -8,15 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+source dist/packages.sh
 # The emulators, and openssl to make the certificate of the HTTPS check.
-for package in qemu-user-static openssl; do
-    dpkg -s "$package" >/dev/null 2>&1 && continue
-    export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get install -y -qq "$package" >/dev/null || {
-        as_root apt-get update -qq && as_root apt-get install -y -qq "$package" >/dev/null
-    }
-done
+need_packages qemu-user-static openssl
 
 BINARIES=("$@")
 [ ${#BINARIES[@]} -gt 0 ] || BINARIES=(dist/out/fittrackee-*)

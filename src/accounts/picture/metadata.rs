@@ -16,6 +16,22 @@ pub fn strip(content_type: &str, bytes: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// Byte orders, for [`u16_at`] and [`u32_at`]: JPEG and PNG are
+/// big-endian, WebP little-endian, EXIF says which it is.
+const BIG: bool = true;
+const LITTLE: bool = false;
+
+fn u16_at(bytes: &[u8], at: usize, big: bool) -> Option<u16> {
+    let b: [u8; 2] = bytes.get(at..at.checked_add(2)?)?.try_into().ok()?;
+    Some(if big { u16::from_be_bytes(b) } else { u16::from_le_bytes(b) })
+}
+
+/// A 32-bit length or offset, as an index.
+fn u32_at(bytes: &[u8], at: usize, big: bool) -> Option<usize> {
+    let b: [u8; 4] = bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
+    usize::try_from(if big { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) }).ok()
+}
+
 const SOI: u8 = 0xd8;
 const EOI: u8 = 0xd9;
 const SOS: u8 = 0xda;
@@ -54,7 +70,7 @@ fn strip_jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
             at += 2;
             continue;
         }
-        let length = usize::from(u16::from_be_bytes([*bytes.get(at + 2)?, *bytes.get(at + 3)?]));
+        let length = usize::from(u16_at(bytes, at + 2, BIG)?);
         let end = at + 2 + length;
         let segment = bytes.get(at..end).filter(|_| length >= 2)?;
         let payload = &segment[4..];
@@ -98,20 +114,12 @@ fn exif_orientation(tiff: &[u8]) -> Option<u16> {
         b"II*\0" => false,
         _ => return None,
     };
-    let u16_at = |at: usize| {
-        let b = [*tiff.get(at)?, *tiff.get(at + 1)?];
-        Some(if big { u16::from_be_bytes(b) } else { u16::from_le_bytes(b) })
-    };
-    let u32_at = |at: usize| {
-        let b: [u8; 4] = tiff.get(at..at + 4)?.try_into().ok()?;
-        Some(if big { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })
-    };
-    let ifd = usize::try_from(u32_at(4)?).ok()?;
-    let entries = usize::from(u16_at(ifd)?);
+    let ifd = u32_at(tiff, 4, big)?;
+    let entries = usize::from(u16_at(tiff, ifd, big)?);
     (0..entries).find_map(|n| {
         let entry = ifd.checked_add(2 + 12 * n)?;
-        let is_orientation = u16_at(entry)? == 0x0112 && u16_at(entry + 2)? == 3;
-        is_orientation.then(|| u16_at(entry + 8)).flatten().filter(|o| (1..=8).contains(o))
+        let is_orientation = u16_at(tiff, entry, big)? == 0x0112 && u16_at(tiff, entry + 2, big)? == 3;
+        is_orientation.then(|| u16_at(tiff, entry + 8, big)).flatten().filter(|o| (1..=8).contains(o))
     })
 }
 
@@ -133,7 +141,7 @@ fn strip_png(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut out = bytes.get(..8).filter(|s| *s == PNG_SIGNATURE)?.to_vec();
     let mut at = 8;
     loop {
-        let length = usize::try_from(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?)).ok()?;
+        let length = u32_at(bytes, at, BIG)?;
         let end = at.checked_add(12)?.checked_add(length)?;
         let chunk = bytes.get(at..end)?;
         let kind = &chunk[4..8];
@@ -153,12 +161,12 @@ fn strip_webp(bytes: &[u8]) -> Option<Vec<u8>> {
     if bytes.get(..4)? != b"RIFF" || bytes.get(8..12)? != b"WEBP" {
         return None;
     }
-    let declared = usize::try_from(u32::from_le_bytes(bytes[4..8].try_into().ok()?)).ok()?;
+    let declared = u32_at(bytes, 4, LITTLE)?;
     let body = bytes.get(12..declared.checked_add(8)?)?;
     let mut chunks = Vec::new();
     let mut at = 0;
     while at < body.len() {
-        let size = usize::try_from(u32::from_le_bytes(body.get(at + 4..at + 8)?.try_into().ok()?)).ok()?;
+        let size = u32_at(body, at + 4, LITTLE)?;
         let end = at.checked_add(8)?.checked_add(size)?.checked_add(size % 2)?;
         let chunk = body.get(at..end.min(body.len())).filter(|c| c.len() >= 8 + size)?;
         match &chunk[..4] {

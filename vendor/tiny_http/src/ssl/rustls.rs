@@ -12,7 +12,7 @@ use rustls::sign::CertifiedKey;
 use std::error::Error;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
@@ -117,13 +117,19 @@ impl RustlsStream {
 
     pub(crate) fn shutdown(&mut self, how: Shutdown) -> io::Result<()> {
         if how != Shutdown::Read {
-            let mut tls = self.tls.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut tls = lock(&self.tls);
             tls.conn.send_close_notify();
             // Best effort: the peer may be gone already.
             let _ = send_pending(&mut tls.conn, &mut self.sock);
         }
         self.sock.shutdown(how)
     }
+}
+
+/// The TLS state, even after a panic elsewhere: it holds no invariant of
+/// ours that a panic could break half-way (rustls keeps its own).
+fn lock(tls: &Mutex<Tls>) -> MutexGuard<'_, Tls> {
+    tls.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Writes every TLS record rustls has ready.
@@ -142,7 +148,7 @@ impl Read for RustlsStream {
     /// on a read tick, and checks its deadlines before trying again.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let sock = &mut self.sock;
-        let mut tls = self.tls.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut tls = lock(&self.tls);
         match tls.conn.reader().read(buf) {
             Err(e) if e.kind() == ErrorKind::WouldBlock => {}
             plaintext_or_end => return plaintext_or_end,
@@ -170,7 +176,7 @@ impl Read for RustlsStream {
 impl Write for RustlsStream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let sock = &mut self.sock;
-        let mut tls = self.tls.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut tls = lock(&self.tls);
         let written = tls.conn.writer().write(buf)?;
         send_pending(&mut tls.conn, sock)?;
         Ok(written)
@@ -178,7 +184,7 @@ impl Write for RustlsStream {
 
     fn flush(&mut self) -> io::Result<()> {
         let sock = &mut self.sock;
-        let mut tls = self.tls.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut tls = lock(&self.tls);
         tls.conn.writer().flush()?;
         send_pending(&mut tls.conn, sock)?;
         sock.flush()
