@@ -25,14 +25,19 @@ pub fn serve(app: App) -> Result<(), String> {
     let handler_app = Arc::clone(&app);
     let handler = move |req: &rouille::Request| super::dispatch::handle(&handler_app, req);
     let listen = app.config.listen;
+    let cannot_listen = |e| format!("cannot listen on {listen}: {e}");
     let server = match &app.config.tls {
-        None => rouille::Server::new(listen, handler),
+        None => rouille::Server::new(listen, handler).map_err(cannot_listen)?,
         Some(files) => {
-            let (chain, key) = super::tls::load(files)?;
-            rouille::Server::new_ssl(listen, handler, chain, key)
+            let (chain, key) = super::tls::read(files)?;
+            // Binding fails with an I/O error; anything else is the
+            // certificate or key, which the server checks as it starts.
+            rouille::Server::new_ssl(listen, handler, chain, key).map_err(|e| match e.downcast::<std::io::Error>() {
+                Ok(io) => cannot_listen(io),
+                Err(other) => super::tls::refusal(files, other),
+            })?
         }
     }
-    .map_err(|e| format!("cannot listen on {listen}: {e}"))?
     .pool_size(app.config.workers);
     println!("{}", startup_line(&app.config, server.server_addr()));
     if let Some(warning) = transport_warning(&app.config) {

@@ -14,17 +14,23 @@ const POLL: Duration = Duration::from_secs(2);
 /// How often SIGHUP is looked for.
 const TICK: Duration = Duration::from_millis(200);
 
-/// Reads the files and makes their certificate the one new connections
-/// get; returns their contents (chain, then key) for the server to start
-/// with.
-pub fn load(files: &TlsFiles) -> Result<(Vec<u8>, Vec<u8>), String> {
+/// The files' contents: the certificate chain, then the key.
+pub fn read(files: &TlsFiles) -> Result<(Vec<u8>, Vec<u8>), String> {
     let read = |path: &Path, what: &str| {
         std::fs::read(path).map_err(|e| format!("cannot read the TLS {what} {} ({e})", path.display()))
     };
-    let (chain, key) = (read(&files.cert, "certificate")?, read(&files.key, "key")?);
-    tiny_http::replace_certificate(&chain, &key)
-        .map_err(|e| format!("TLS certificate {} with key {}: {e}", files.cert.display(), files.key.display()))?;
-    Ok((chain, key))
+    Ok((read(&files.cert, "certificate")?, read(&files.key, "key")?))
+}
+
+/// Why a certificate and key were refused, naming the files.
+pub fn refusal(files: &TlsFiles, reason: impl std::fmt::Display) -> String {
+    format!("TLS certificate {} with key {}: {reason}", files.cert.display(), files.key.display())
+}
+
+/// Reads the files and makes their certificate the one new connections get.
+fn load(files: &TlsFiles) -> Result<(), String> {
+    let (chain, key) = read(files)?;
+    tiny_http::replace_certificate(&chain, &key).map_err(|e| refusal(files, e))
 }
 
 /// Reloads on SIGHUP and when the files change, in a thread of its own for
@@ -60,7 +66,7 @@ pub fn watch(files: Option<TlsFiles>) -> std::io::Result<()> {
 
 fn reload(files: &TlsFiles, why: &str) {
     match load(files) {
-        Ok(_) => log::write_line(&log::line(
+        Ok(()) => log::write_line(&log::line(
             "info",
             "tls_reloaded",
             &[("why", why), ("cert", &files.cert.display().to_string())],

@@ -205,4 +205,12 @@ fn unusable_tls_settings_stop_start_up_with_one_line() {
         assert!(err.contains(needle), "{settings}: {err}");
         assert!(!err.contains("PRIVATE KEY"), "{err}");
     }
+    // A good certificate on a taken port: the port is what is wrong.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap();
+    let config =
+        write("fittrackee.toml", &format!("listen = \"{port}\"\ntls_cert = \"{cert}\"\ntls_key = \"{key}\"\n"));
+    let out = Command::new(BIN).args(["--config", &config]).current_dir(dir.path()).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains(&format!("cannot listen on {port}")), "{err}");
 }
